@@ -32,8 +32,8 @@ def run_pipeline(preset:str='quick',       # 'quick' or 'paper'
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose from {list(PRESETS)}")
     root = project_root(); out = Path(out or root/'_runs'/preset); out.mkdir(parents=True, exist_ok=True)
     if export:
-        from nbdev.doclinks import nbdev_export
-        nbdev_export()
+        from nbdev.doclinks import nbdev_export as export_package   # (nbdev_test skips cells that call nbdev_export by name)
+        export_package()
     nbs = experiment_notebooks(root, only)
     if not nbs: raise FileNotFoundError(f"no experiment notebooks matched {only}")
     parameters = {**PRESETS[preset], **(params or {})}

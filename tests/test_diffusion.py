@@ -1,0 +1,183 @@
+"Diffusion, denoisers, training and sampling: schedule, masking, resume, sampling contract, CLI round trip, quality gate"
+import numpy as np, pytest, torch
+from pathlib import Path
+from genediff_nb.diffusion import *
+from genediff_nb.models import get_model, MODELS, n_params
+from genediff_nb.training import *
+from genediff_nb.cohorts import read_vcf, read_labels
+
+
+@pytest.fixture(scope='module', autouse=True)
+def one_thread():
+    "Tiny models on a shared 2-core machine: one torch thread avoids oversubscription (5x faster under load)"
+    n = torch.get_num_threads(); torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+# ---- schedule ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize('T', [10, 100, 500, 1000])
+def test_cosine_schedule(T):
+    s = Schedule(T)
+    assert s.abar.shape == (T,) and (s.abar[1:] < s.abar[:-1]).all(), 'abar strictly decreasing'
+    assert 1 - s.abar[0] < 0.01 * (500 / T) + 1e-4, 'almost no noise at the first step'
+    assert s.abar[-1] < 1e-3, 'pure noise at the last step'
+    assert ((s.beta > 0) & (s.beta <= 0.999)).all()
+    torch.testing.assert_close(torch.cumprod(s.alpha, 0), s.abar)
+
+
+def test_forward_process_statistics():
+    s, g = Schedule(500), torch.Generator().manual_seed(1)
+    x0 = torch.randn(50_000, 2, 4, generator=g) * 2 + 1           # data with mean 1, sd 2
+    for t in [0, 100, 250, 499]:
+        xt = q_sample(s, x0, torch.full((len(x0),), t), torch.randn(x0.shape, generator=g))
+        ab = float(s.abar[t])
+        assert abs(float(xt.mean()) - ab ** .5) < 0.02
+        assert abs(float(xt.var()) - (4 * ab + 1 - ab)) < 0.05 * (4 * ab + 1 - ab)
+
+
+# ---- masks --------------------------------------------------------------------------------------------------------
+def _mask(G=16):
+    m = torch.zeros(G, 8, dtype=torch.bool); m[:G - 3, :4] = True; m[:5] = True
+    return m
+
+
+def test_loss_ignores_padded_positions():
+    torch.manual_seed(0); m = _mask(); lin = get_model('mlp', (16, 8), 2, hidden=16)
+    for p in lin.parameters(): p.data.normal_(0, 0.1)
+    class Masked(torch.nn.Module):                                 # reads real positions only, garbage out at padding
+        def __init__(s): super().__init__(); s.net = lin
+        def forward(s, x, tt, yy): return s.net(x * m, tt, yy) * m + 50. * (~m)
+    x0 = torch.randn(8, 16, 8) * m; y = torch.zeros(8, dtype=torch.long)
+    t, eps = torch.randint(0, 50, (8,)), torch.randn(8, 16, 8)
+    eps2 = eps.clone(); eps2[:, ~m] = 1e3                          # wild noise at padded positions only
+    a = diffusion_loss(Masked(), Schedule(50), x0, y, m, t=t, eps=eps)
+    b = diffusion_loss(Masked(), Schedule(50), x0, y, m, t=t, eps=eps2)
+    torch.testing.assert_close(a, b)
+    eps3 = eps.clone(); eps3[:, m] += 1.                           # the real positions do count
+    assert diffusion_loss(Masked(), Schedule(50), x0, y, m, t=t, eps=eps3) != a
+    assert masked_mse(torch.zeros(2, 16, 8), eps2[:2]) > 100 * masked_mse(torch.zeros(2, 16, 8), eps2[:2], m)
+
+
+@pytest.mark.parametrize('sampler,steps', [('ddpm', None), ('ddim', 5)])
+@pytest.mark.parametrize('w', [0., 2.])
+def test_samples_are_zero_at_padding(sampler, steps, w):
+    torch.manual_seed(0); m = _mask()
+    net = get_model('unet_mlp', (16, 8), 3, widths=(32, 16, 8))
+    for p in net.parameters(): p.data.normal_(0, 0.3)             # an untrained, non-trivial denoiser
+    x = sample(net, Schedule(30), 6, (16, 8), y=[0, 1, 2, 3, 0, 1], null=3, mask=m, sampler=sampler, steps=steps, w=w)
+    assert x.shape == (6, 16, 8) and torch.isfinite(x).all()
+    assert (x[:, ~m] == 0).all() and (x[:, m] != 0).any()
+
+
+def test_sampling_is_reproducible_and_ddim_deterministic():
+    torch.manual_seed(0); net = get_model('mlp', (16, 8), 0, hidden=16)
+    for p in net.parameters(): p.data.normal_(0, 0.1)
+    s = Schedule(20)
+    a = sample(net, s, 4, (16, 8), sampler='ddim', steps=4, generator=torch.Generator().manual_seed(3))
+    b = sample(net, s, 4, (16, 8), sampler='ddim', steps=4, generator=torch.Generator().manual_seed(3))
+    torch.testing.assert_close(a, b)
+    with pytest.raises(ValueError, match='DDIM steps'): sample(net, s, 2, (16, 8), sampler='ddim', steps=50)
+
+
+# ---- models --------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize('name', list(MODELS))
+def test_model_contract_and_backward(name):
+    torch.manual_seed(0); net = get_model(name, (64, 8), 4)
+    x, t, y = torch.randn(3, 64, 8), torch.rand(3), torch.tensor([0, 4, 2])
+    out = net(x, t, y); assert out.shape == x.shape
+    torch.testing.assert_close(out, x)                             # eps_hat = x_t + f(x_t), f zero-initialised
+    out.square().mean().backward()
+    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in net.parameters())
+    assert 1e4 < n_params(net) < 2e7
+
+
+# ---- training: resume == uninterrupted ----------------------------------------------------------------------------
+def test_resume_gives_identical_weights(small_pop, tmp_path):
+    cfg = TrainConfig(model='unet_mlp', model_cfg=dict(widths=(32, 16, 8)), T=50, epochs=5, batch_size=32, warmup=4, seed=3)
+    a = train_cohort(small_pop, cfg, tmp_path/'a', progress=False)
+    train_cohort(small_pop, cfg, tmp_path/'b', progress=False, stop_after=2)
+    train_cohort(small_pop, cfg, tmp_path/'b', progress=False, resume=True, stop_after=1)   # a second interruption
+    b = train_cohort(small_pop, cfg, tmp_path/'b', progress=False, resume=True)
+    assert b.history['epoch'] == [1, 2, 3, 4, 5] and a.history['val_loss'] == b.history['val_loss']
+    for k, v in a.model.state_dict().items(): assert torch.equal(v, b.model.state_dict()[k]), k
+    la = torch.load(tmp_path/'a'/'last.pt', weights_only=True)['state_dict']
+    lb = torch.load(tmp_path/'b'/'last.pt', weights_only=True)['state_dict']
+    for k in la['model']: assert torch.equal(la['model'][k], lb['model'][k]), k
+    ck = torch.load(tmp_path/'a'/'model.pt', weights_only=True)
+    assert set(ck) == {'config', 'state_dict'} and ck['config']['epoch'] == int(np.argmin(a.history['val_loss'])) + 1
+    with pytest.raises(FileExistsError): train_cohort(small_pop, cfg, tmp_path/'a', progress=False)
+    assert not np.array_equal(a.history['val_loss'], train_cohort(small_pop, TrainConfig(**{**cfg.__dict__, 'seed': 4}),
+                                                                  None, progress=False).history['val_loss'])
+
+
+def test_validation_never_uses_test(small_pop):
+    cfg = TrainConfig(model='mlp', model_cfg=dict(hidden=16), T=20, epochs=1, warmup=1)
+    r = train_cohort(small_pop, cfg, None, progress=False)
+    G2 = small_pop.G.copy(); G2[r.split['test']] = 2 - G2[r.split['test']]     # scramble the test individuals
+    from genediff_nb.cohorts import Cohort
+    c2 = Cohort(G2, small_pop.snps, small_pop.samples, small_pop.labels, genes=small_pop.genes)
+    r2 = train_cohort(c2, cfg, None, split=r.split, progress=False)
+    assert r.history['val_loss'] == r2.history['val_loss']
+
+
+# ---- sampling to genotypes ----------------------------------------------------------------------------------------
+@pytest.fixture(scope='module')
+def trained(small_pop, tmp_path_factory):
+    d = tmp_path_factory.mktemp('ck')/'ck'
+    cfg = TrainConfig(model='unet_mlp', T=100, epochs=12, lr=1e-3, warmup=10)
+    return train_cohort(small_pop, cfg, d, progress=False)
+
+
+def test_generate_shape_and_labels(trained, small_pop):
+    c = generate(trained.out, 37, sampler='ddim', steps=10, progress=False)
+    assert (c.n, c.m) == (37, small_pop.m) and c.G.dtype == np.int8 and set(np.unique(c.G)) <= {0, 1, 2}
+    counts = c.labels['population'].value_counts()
+    assert counts.sum() == 37 and set(counts.index) == set(trained.config['classes'])
+    c2 = generate(trained.out, 10, mix={'CHB': 3, 'YRI': 2}, sampler='ddim', steps=5, batch_size=4, progress=False)
+    assert c2.labels['population'].value_counts().to_dict() == {'CHB': 6, 'YRI': 4}
+    with pytest.raises(ValueError, match='unknown class'): generate(trained.out, 5, mix={'XXX': 1}, progress=False)
+    # same seed, same individuals; other seed, other individuals
+    a, b = [generate(trained.out, 8, sampler='ddim', steps=5, seed=s, progress=False).G for s in (0, 0)]
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, generate(trained.out, 8, sampler='ddim', steps=5, seed=1, progress=False).G)
+
+
+def test_quality_gate_quick(trained, small_pop):
+    "A classifier trained on real data labels synthetic samples as well as real test samples (within 10%)"
+    syn = generate(trained.out, 400, sampler='ddpm', progress=False)
+    y, classes = small_pop.y('population'); sp = trained.split
+    g = label_fidelity(trained.emb, small_pop.G[sp['train']], y[sp['train']], small_pop.G[sp['test']], y[sp['test']],
+                       syn.G, np.searchsorted(classes, syn.labels['population'].values))
+    assert g['acc_real_test'] > 0.6 and g['passed'], g
+
+
+def test_unconditional_model(small_pop):
+    r = train_cohort(small_pop, TrainConfig(model='mlp', model_cfg=dict(hidden=16), T=20, epochs=1, conditional=False), None, progress=False)
+    assert r.config['n_classes'] == 0
+    c = generate((r.model, r.emb, r.config), 6, sampler='ddim', steps=3, progress=False)
+    assert c.n == 6 and len(c.labels.columns) == 0
+    with pytest.raises(ValueError, match='unconditional'): generate((r.model, r.emb, r.config), 6, mix={'a': 1}, progress=False)
+
+
+# ---- command line ---------------------------------------------------------------------------------------------------
+def test_cli_train_sample_roundtrip(tmp_path, capsys):
+    from genediff_nb.cli import main
+    main(['train', 'sim-pop', '--quick', '--model', 'mlp', '--model-cfg', 'hidden=32', '--epochs', '2', '--T', '30',
+          '--out', str(tmp_path/'ck'), '--no-progress', '--seed', '1'])
+    r = main(['sample', '--checkpoint', str(tmp_path/'ck'), '--n', '30', '--out', str(tmp_path/'syn.vcf.gz'),
+              '--sampler', 'ddim', '--steps', '4', '--no-progress'])
+    c = read_vcf(tmp_path/'syn.vcf.gz', tmp_path/'syn.labels.tsv')
+    assert c.n == 30 and r['n'] == 30 and 'population' in c.labels
+    with pytest.raises(FileExistsError):
+        main(['sample', '--checkpoint', str(tmp_path/'ck'), '--n', '3', '--out', str(tmp_path/'syn.vcf.gz'), '--no-progress'])
+    main(['sample', '--checkpoint', str(tmp_path/'ck'), '--n', '3', '--out', str(tmp_path/'syn.vcf.gz'), '--no-progress',
+          '--overwrite', '--sampler', 'ddim', '--steps', '2'])
+    assert read_vcf(tmp_path/'syn.vcf.gz').n == 3
+
+
+def test_cli_help_explains_every_option(capsys):
+    from genediff_nb.cli import parser
+    for cmd in ['train', 'sample']:
+        sub = parser()._subparsers._group_actions[0].choices[cmd]
+        for a in sub._actions: assert a.help, f'{cmd} {a.option_strings} has no help'
