@@ -11,7 +11,7 @@ from .embedding import GeneEmbedding
 from .metrics import aa_privacy, knn_test, privacy_report, genotype_report
 
 # %% auto #0
-__all__ = ['Generator', 'RealTrain', 'IndependentSNPs', 'GaussianEmbedding', 'evaluate_generator']
+__all__ = ['Generator', 'RealTrain', 'IndependentSNPs', 'GaussianEmbedding', 'evaluate_samples', 'evaluate_generator']
 
 # %% ../nbs/08_baselines.ipynb #ca436d32
 class Generator:
@@ -120,15 +120,14 @@ class GaussianEmbedding(Generator):
             Xc[:, self.emb.mask] = self.mu[c] + (z * L if L.ndim == 1 else z @ L.T); X[pos] = Xc
         return X
 
-# %% ../nbs/08_baselines.ipynb #4f146eca
-def evaluate_generator(gen,           # a `Generator` (or anything with fit / sample_tokens / sample_genotypes)
-                       split:dict,    # {'train', 'test', ...} index arrays of gen's cohort
-                       n:int|None=None, # synthetic samples (default: as many as training individuals, same labels)
-                       metric:str='cosine', max_n_aa:int|None=None, seed:int=0)->dict:
-    "All realism and privacy numbers for one generator: AA (train/test), k-NN test, privacy, genotype metrics"
-    c, emb = gen.c, gen.emb; tr, te = np.asarray(split['train']), np.asarray(split['test'])
-    gen.fit(tr); gen.rng = np.random.default_rng(seed)
-    Xs, Gs, ys = gen.sample_both(n or len(tr), gen.y[tr] if n is None else None)
+# %% ../nbs/08_baselines.ipynb #2b648601
+def evaluate_samples(c:Cohort, emb:GeneEmbedding,
+                     split:dict,      # {'train', 'test', ...} index arrays of `c`
+                     Xs, Gs, ys,      # synthetic tokens, their decoded genotypes and their integer labels
+                     y=None,          # integer labels of `c` (for Fst and per-label LD)
+                     metric:str='cosine', max_n_aa:int|None=None, seed:int=0)->dict:
+    "All realism and privacy numbers for a synthetic set: AA (train/test), k-NN test, privacy, genotype metrics"
+    tr, te = np.asarray(split['train']), np.asarray(split['test'])
     Xtr, Xte = emb.encode(c.G[tr]), emb.encode(c.G[te])
     out = {}
     aa = aa_privacy(Xtr, Xte, Xs, metric, max_n_aa, seed)
@@ -136,5 +135,16 @@ def evaluate_generator(gen,           # a `Generator` (or anything with fit / sa
     out['aa_privacy_loss'], out['aa_n_train'], out['aa_n_test'] = aa['privacy_loss'], aa['n_train'], aa['n_test']
     out.update({f'knn_{k}': v for k, v in knn_test(Xte, Xs, metric=metric, seed=seed).items() if k.startswith('share')})
     out.update(privacy_report(Gs, c.G[tr], c.G[te]))
-    out.update(genotype_report(c.G[te], Gs, gen.y[te], ys, emb.gene_of_snp, c.snps.chrom.values, seed=seed))
+    out.update(genotype_report(c.G[te], Gs, None if y is None else y[te], None if y is None else ys,
+                               emb.gene_of_snp, c.snps.chrom.values, seed=seed))
     return out
+
+def evaluate_generator(gen,           # a `Generator` (or anything with fit / sample_both)
+                       split:dict,    # {'train', 'test', ...} index arrays of gen's cohort
+                       n:int|None=None, # synthetic samples (default: as many as training individuals, same labels)
+                       metric:str='cosine', max_n_aa:int|None=None, seed:int=0)->dict:
+    "`evaluate_samples` of as many synthetic individuals as the training split has, with its labels"
+    tr = np.asarray(split['train'])
+    gen.fit(tr); gen.rng = np.random.default_rng(seed)
+    Xs, Gs, ys = gen.sample_both(n or len(tr), gen.y[tr] if n is None else None)
+    return evaluate_samples(gen.c, gen.emb, split, Xs, Gs, ys, gen.y, metric, max_n_aa, seed)

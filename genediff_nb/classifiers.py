@@ -187,14 +187,16 @@ def augmentation_experiment(X, y, split:dict,
                             seeds=(0, 1, 2),
                             protocols=('honest', 'paper'),
                             n_syn:int|None=None,  # synthetic samples added (default: size of the full training split)
-                            subset_seed:int=0, task:str='', **kw)->pd.DataFrame:
+                            subset_seed:int=0, task:str='',
+                            make_paper=None,      # generator of the paper protocol if not `make_synthetic` (e.g. one already trained on the full split)
+                            **kw)->pd.DataFrame:
     "Accuracy on the real test split of classifiers trained on a real fraction alone and with synthetic data"
     X, y = np.asarray(X, np.float32), np.asarray(y)
     tr, va, te = (np.asarray(split[k]) for k in ('train', 'val', 'test'))
     C = int(y.max() + 1); val, test = (X[va], y[va]), (X[te], y[te]); n_syn = n_syn or len(tr)
     bad = set(protocols) - {'honest', 'paper'}
     if bad: raise ValueError(f"unknown protocol(s) {bad}: use 'honest' and/or 'paper'")
-    syn_paper = make_synthetic(tr, n_syn, y[tr]) if 'paper' in protocols else None
+    syn_paper = (make_paper or make_synthetic)(tr, n_syn, y[tr]) if 'paper' in protocols else None
     rows = []
     for f in fractions:
         sub = stratified_fraction(tr, y, f, subset_seed)

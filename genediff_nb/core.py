@@ -29,8 +29,8 @@ def cache_dir()->Path:
     return p
 
 def figures_dir(quick:bool=False)->Path:
-    "Where figures and their numbers go; quick runs write to `figures/quick` so they never replace the paper's figures"
-    p = project_root()/'figures'/('quick' if quick else '')
+    "Where figures and their numbers go: `$GENEDIFF_FIGURES` (set by the runner for your own cohorts), else `figures/`; quick runs write to its `quick/` so they never replace the paper's figures"
+    p = Path(os.environ.get('GENEDIFF_FIGURES') or project_root()/'figures')/('quick' if quick else '')
     p.mkdir(parents=True, exist_ok=True)
     return p
 
@@ -40,7 +40,6 @@ def shared_data(name:str='')->Path|None:
     p = base/name
     return p if p.exists() else None
 
-#| export
 def cohort_tag(spec:str)->str:
     "Short name of a cohort for file names: 'sim-pop' stays, a path becomes its file stem"
     from pathlib import PurePath

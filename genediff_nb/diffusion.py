@@ -85,11 +85,12 @@ def guided_eps(model:nn.Module, xt:Tensor, tf:Tensor, # time as fraction t/T, (B
     ec, eu = e.chunk(2)
     return (1 + w) * ec - w * eu
 
-def predict_x0(sch:Schedule, xt:Tensor, t:int, eps_hat:Tensor, mask:Tensor|None=None, clip:float|None=None)->Tensor:
-    "x0 implied by the predicted noise, 0 at padded positions, optionally clipped to [-clip, clip]"
+def predict_x0(sch:Schedule, xt:Tensor, t:int, eps_hat:Tensor, mask:Tensor|None=None, clip=None)->Tensor:
+    "x0 implied by the predicted noise, 0 at padded positions, clipped to [-clip, clip] or to per-position bounds `clip=(lo, hi)`"
     ab = sch.abar[t]
     x0 = (xt - (1 - ab).sqrt() * eps_hat) / ab.sqrt()
-    if clip is not None: x0 = x0.clamp(-clip, clip)
+    if isinstance(clip, (tuple, list)): x0 = torch.maximum(torch.minimum(x0, clip[1]), clip[0])
+    elif clip is not None: x0 = x0.clamp(-clip, clip)
     if mask is not None: x0 = x0 * mask.to(x0.dtype)
     return x0
 
@@ -111,7 +112,7 @@ def sample(model:nn.Module, sch:Schedule,
            sampler:str='ddpm',           # 'ddpm' (ancestral, all T steps) or 'ddim' (deterministic)
            steps:int|None=None,          # DDIM steps (default 50); ignored by ddpm
            w:float=0.,                   # classifier-free guidance weight (0: conditional model alone)
-           clip:float|None=None,         # clip x0_hat to [-clip, clip] at each step
+           clip=None,                    # clip x0_hat at each step: a float c for [-c, c], or per-position bounds (lo, hi) of shape `shape`
            generator:torch.Generator|None=None, # CPU generator for the noise (reproducible on any device)
            device=None,
           )->Tensor:
@@ -120,6 +121,7 @@ def sample(model:nn.Module, sch:Schedule,
     sch = copy.copy(sch).to(device)
     y = _labels(y, n, null, device)
     if mask is not None: mask = torch.as_tensor(mask, dtype=torch.bool, device=device)
+    if isinstance(clip, (tuple, list)): clip = tuple(torch.as_tensor(np.asarray(b), dtype=torch.float32, device=device) for b in clip)
     was_training = model.training; model.eval()
     x = torch.randn((n, *shape), generator=generator).to(device)
     T = sch.T

@@ -78,6 +78,8 @@ class GeneEmbedding:
         Z = self._project(G)
         self.mu = np.where(self.mask, Z.mean(0), 0).astype(np.float32)
         sd = Z.std(0); self.sd = np.where(self.mask & (sd > 1e-8), sd, 1).astype(np.float32)
+        Zs = np.where(self.mask, (Z - self.mu) / self.sd, 0)
+        self.lo, self.hi = Zs.min(0).astype(np.float32), Zs.max(0).astype(np.float32)   # range of the training tokens
         self.snps = None if snps is None else pd.DataFrame(snps)[SNP_COLS].reset_index(drop=True)
         return self
 
@@ -93,6 +95,9 @@ class GeneEmbedding:
 
     @property
     def shape(self): return (self.n_padded, self.config.token_len)
+    def token_range(self)->tuple:
+        "Per-position (min, max) of the standardised training tokens: the bounds samplers clip predicted x0 to"
+        return None if self.lo is None else (self.lo, self.hi)
     @property
     def m(self): return len(self.gene_of_snp)
 
@@ -126,7 +131,7 @@ class GeneEmbedding:
         "Write the fitted embedding as plain arrays + JSON config (`.npz`, no pickles)"
         path = check_writable(path, overwrite)
         arrs = dict(config=np.array(json.dumps(asdict(self.config))), gene_of_snp=self.gene_of_snp, mean=self.mean,
-                    load=self.load, n_comp=self.n_comp, ev_ratio=self.ev_ratio, mask=self.mask, mu=self.mu, sd=self.sd)
+                    load=self.load, n_comp=self.n_comp, ev_ratio=self.ev_ratio, mask=self.mask, mu=self.mu, sd=self.sd, lo=self.lo, hi=self.hi)
         if self.snps is not None: arrs.update({f'snp_{c}': as_str_array(self.snps[c]) for c in SNP_COLS})
         with open(path, 'wb') as f: np.savez_compressed(f, **arrs)
         return path
@@ -137,6 +142,7 @@ class GeneEmbedding:
         with np.load(path, allow_pickle=False) as z:
             e = cls(EmbeddingConfig(**json.loads(str(z['config']))))
             for k in ['gene_of_snp', 'mean', 'load', 'n_comp', 'ev_ratio', 'mask', 'mu', 'sd']: setattr(e, k, z[k])
+            e.lo, e.hi = (z['lo'], z['hi']) if 'lo' in z.files else (None, None)   # older files: no clipping bounds
             e.n_genes, e.n_padded = len(e.n_comp), len(e.mask)
             e.snps = pd.DataFrame({c: z[f'snp_{c}'] for c in SNP_COLS}).astype({'pos': np.int64}) if 'snp_id' in z.files else None
         e._build_W()

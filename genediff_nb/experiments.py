@@ -9,11 +9,14 @@ from pathlib import Path
 import numpy as np, torch
 from .cohorts import Cohort, load_cohort, split_cohort
 from .embedding import GeneEmbedding, fit_embedding
+import hashlib, json
+from dataclasses import asdict
 from .training import TrainConfig, train, train_cohort, load_checkpoint, sample_embeddings
-from .baselines import Generator
+from .baselines import Generator, RealTrain, IndependentSNPs, GaussianEmbedding
 
 # %% auto #0
-__all__ = ['MODELS', 'Task', 'prepare_task', 'train_config', 'DiffusionGenerator']
+__all__ = ['MODELS', 'PAPER_EPOCHS', 'BASELINES', 'Task', 'prepare_task', 'train_config', 'DiffusionGenerator', 'model_dir',
+           'trained_generator', 'task_generators']
 
 # %% ../nbs/08a_experiments.ipynb #9a69e4d9
 @dataclass
@@ -35,12 +38,15 @@ def prepare_task(spec:str,                # 'sim-pop', 'sim-disease' or a VCF / 
     y, classes = c.y(label)
     return Task(name or cohort_tag(spec), c, label, sp, emb, emb.encode(c.G), y, classes)
 
-# %% ../nbs/08a_experiments.ipynb #424ef009
+# %% ../nbs/08a_experiments.ipynb #c33b4c84
 MODELS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']
+PAPER_EPOCHS = {'mlp': 60, 'unet_mlp': 60, 'unet_cnn': 20, 'mlp_cnn': 15, 'transformer': 24}   # ~2 min each on 2 cores
 
 def train_config(model:str, quick:bool=False, seed:int=0, **kw)->TrainConfig:
-    "The `TrainConfig` of a preset for denoiser `model`"
-    base = TrainConfig(model=model, seed=seed, epochs=4 if quick else 100, T=500, batch_size=32, warmup=20 if quick else 100)
+    "The `TrainConfig` of a preset for denoiser `model`; `kw` overrides any field"
+    if model not in PAPER_EPOCHS: raise ValueError(f"unknown denoiser {model!r}: choose one of {MODELS}")
+    base = TrainConfig(model=model, seed=seed, T=500, batch_size=64, lr=1e-3, ema_decay=0.995,
+                       epochs=4 if quick else PAPER_EPOCHS[model], warmup=20 if quick else 100)
     return replace(base, **kw)
 
 # %% ../nbs/08a_experiments.ipynb #16bcb6e8
@@ -69,7 +75,8 @@ class DiffusionGenerator(Generator):
     def _sample(self, y):
         seed = int(self.rng.integers(2**31))
         return sample_embeddings(self.model, self.model_config, self.emb.mask, np.asarray(y), len(y), self.sampler,
-                                 self.steps, self.guidance, seed=seed, device=self.device, progress=self.progress)
+                                 self.steps, self.guidance, seed=seed, clip=self.emb.token_range(), device=self.device,
+                                 progress=self.progress)
 
     @classmethod
     def from_checkpoint(cls, task:Task, folder, **kw)->'DiffusionGenerator':
@@ -84,3 +91,55 @@ class DiffusionGenerator(Generator):
         return g
 
     def __repr__(self): return f"DiffusionGenerator({self.cfg.model}, {self.sampler}{'' if self.sampler == 'ddpm' else self.steps})"
+
+# %% ../nbs/08a_experiments.ipynb #87280abf
+def _digest(obj)->str:
+    "Short SHA-256 of a JSON-able object or of NumPy arrays inside it"
+    h = hashlib.sha256()
+    def feed(o):
+        if isinstance(o, np.ndarray): h.update(str(o.dtype).encode()); h.update(np.ascontiguousarray(o).tobytes())
+        elif isinstance(o, (list, tuple)): [feed(v) for v in o]
+        elif isinstance(o, dict): [feed((k, o[k])) for k in sorted(o)]
+        else: h.update(json.dumps(o, default=str).encode())
+    feed(obj)
+    return h.hexdigest()[:10]
+
+def model_dir(run_dir,            # folder of the run's checkpoints
+              task:Task, cfg:TrainConfig)->Path:
+    "Checkpoint folder of denoiser `cfg` trained on `task`'s training split"
+    key = dict(samples=task.cohort.samples, snps=task.cohort.snps.id.values.astype(str), G=task.cohort.G,
+               label=task.label, y=task.y, split=[np.asarray(task.split[k]) for k in ('train', 'val')], train=asdict(cfg))
+    return Path(run_dir)/task.name/f'{cfg.model}-{_digest(key)}'
+
+def trained_generator(task:Task, cfg:TrainConfig,
+                      run_dir,              # folder of the run's checkpoints
+                      progress:bool=False,  # progress bar while training
+                      **kw)->DiffusionGenerator:
+    "`DiffusionGenerator` of denoiser `cfg` on `task`: loaded from the run folder, or trained (and saved) first"
+    d = model_dir(run_dir, task, cfg)
+    hist = d/'history.json'
+    done = hist.exists() and (d/'model.pt').exists() and len(json.loads(hist.read_text())['epoch']) >= cfg.epochs
+    if not done: train_cohort(task.cohort, cfg, out=d, label_col=task.label, split=task.split, resume=True, progress=progress)
+    return DiffusionGenerator.from_checkpoint(task, d, **kw)
+
+# %% ../nbs/08a_experiments.ipynb #eae646dd
+BASELINES = ['real_train', 'independent_snps', 'gaussian_emb']
+
+def task_generators(task:Task,
+                    models=MODELS,         # denoisers to include
+                    run_dir=None,          # checkpoint folder of the run (required when `models` is not empty)
+                    quick:bool=False, seed:int=0,
+                    baselines=BASELINES,   # baselines to include
+                    sampler:str='ddim', steps:int|None=50, guidance:float=0.,
+                    train_kw:dict|None=None, # overrides of the denoisers' `train_config`
+                    progress:bool=False)->dict:
+    "name -> generator (baselines, then denoisers), each fitted on the task's training split"
+    make = {'real_train': RealTrain, 'independent_snps': IndependentSNPs, 'gaussian_emb': GaussianEmbedding}
+    bad = set(baselines) - set(make)
+    if bad: raise ValueError(f"unknown baseline(s) {sorted(bad)}: choose from {BASELINES}")
+    if len(models) and run_dir is None: raise ValueError("run_dir is needed to find or train the denoisers")
+    gens = {b: make[b](task.cohort, task.emb, task.label, seed).fit(task.split['train']) for b in baselines}
+    for m in models:
+        cfg = train_config(m, quick, seed, **(train_kw or {}))
+        gens[m] = trained_generator(task, cfg, run_dir, progress, sampler=sampler, steps=steps, guidance=guidance)
+    return gens

@@ -4,12 +4,14 @@
 
 # %% ../nbs/09a_pipeline.ipynb #6e0d1f3b
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, json, os, re, sys, time
 from pathlib import Path
-from .core import project_root
+import pandas as pd
+from .core import project_root, cohort_tag
 
 # %% auto #0
-__all__ = ['PRESETS', 'experiment_notebooks', 'run_pipeline', 'format_summary', 'main']
+__all__ = ['PRESETS', 'PAPER_RECOVERY_NOTE', 'experiment_notebooks', 'run_pipeline', 'format_summary', 'results_markdown',
+           'readme_results', 'update_readme', 'main']
 
 # %% ../nbs/09a_pipeline.ipynb #3bb6a17d
 PRESETS = {'quick': dict(QUICK=True), 'paper': dict(QUICK=False)}
@@ -58,6 +60,8 @@ def run_pipeline(preset:str='quick',       # 'quick' or 'paper'
         print(f'      done in {dt:.0f}s', flush=True)
     summary['seconds'] = round(time.time() - t_all, 1)
     (out/'summary.json').write_text(json.dumps(summary, indent=1))
+    from genediff_nb.core import figures_dir
+    (figures_dir(preset == 'quick')/'run_summary.json').write_text(json.dumps(summary, indent=1))
     return summary
 
 def format_summary(s:dict)->str:
@@ -66,7 +70,103 @@ def format_summary(s:dict)->str:
     lines += [f"  {r['notebook']:<40} {r['seconds']:>8.1f}s  {r['status']}" for r in s['notebooks']]
     return '\n'.join(lines)
 
-# %% ../nbs/09a_pipeline.ipynb #bf0deac0
+# %% ../nbs/09a_pipeline.ipynb #b1844c57
+PAPER_RECOVERY_NOTE = ("For comparison, the paper (one run, checkpoints and classifiers chosen on the test set; recovery "
+                       "computed from its accuracy table, MLP / Transformer / CNN classifier): ALS with its MLP denoiser "
+                       "96.7 / 93.4 / 91.7, 1000 Genomes with its MLP+CNN denoiser 93.1 / 85.0 / 77.6; averages over its "
+                       "six rows: MLP+CNN 89.48, MLP 78.06, CNN 43.17, Transformer 42.56.")
+
+def _load(d:Path, name:str):
+    p = d/f'{name}.json'
+    return json.loads(p.read_text()) if p.exists() else None
+
+def _md(df:pd.DataFrame)->str:
+    "A DataFrame as a GitHub markdown table (index included)"
+    df = df.reset_index()
+    rows = [' | '.join(map(str, df.columns)), ' | '.join(['---'] * len(df.columns))]
+    rows += [' | '.join('' if pd.isna(v) else str(v) for v in r) for r in df.itertuples(index=False)]
+    return '\n'.join(f'| {r} |' for r in rows)
+
+def _pm(m, s, scale:float=1., d:int=1)->str: return f'{m * scale:.{d}f} ± {s * scale:.{d}f}'
+
+def results_markdown(fig_dir:Path,          # a figures folder written by the experiment notebooks
+                     rel:str='figures',     # the same folder relative to the README (for image links)
+                     title:str='Built-in simulated cohorts',
+                    )->str:
+    "The results of one run as markdown: TSTR/recovery, augmentation, realism and privacy, training and sampling"
+    fig_dir = Path(fig_dir); out = [f'### {title}', '']
+    tr, ts, au, re_, sa = (_load(fig_dir, n) for n in ('11_diffusion', '12_tstr', '13_augmentation', '14_realism', '15_sampling'))
+    if ts:
+        u = pd.DataFrame(ts['rows'])
+        rec = u[u.trained_on != 'real'].assign(cell=lambda d: [_pm(m, s) for m, s in zip(d.recovery_mean, d.recovery_sd)])
+        tab = rec.pivot_table(index=['task', 'classifier'], columns='trained_on', values='cell', aggfunc='first', sort=False)
+        real = u[u.trained_on == 'real'].set_index(['task', 'classifier'])
+        tab.insert(0, 'real acc. (%)', [_pm(real.loc[i, 'acc_mean'], real.loc[i, 'acc_sd'], 100) for i in tab.index])
+        out += ['**Train on synthetic, test on real: recovery rate (%)**, TSTR accuracy / TRTR accuracy, mean ± sd over '
+                f"{len(ts['seeds'])} classifier seeds; synthetic sets sampled with {ts['sampler']}.", '', _md(tab), '']
+        syn = rec[~rec.trained_on.isin(['real_train', 'independent_snps', 'gaussian_emb'])]
+        paper3 = syn[syn.classifier.isin(['mlp', 'cnn', 'transformer'])]
+        if len(paper3):
+            best = paper3.groupby(['task', 'trained_on']).recovery_mean.agg(['mean', 'min']).reset_index()
+            lines = [f"{t}: best denoiser {g.loc[g['mean'].idxmax(), 'trained_on']} (mean {g['mean'].max():.1f}%, "
+                     f"worst classifier {g.loc[g['mean'].idxmax(), 'min']:.1f}%)" for t, g in best.groupby('task')]
+            out += ['Best denoiser per task over the paper\'s three classifiers: ' + '; '.join(lines) + '. ' + PAPER_RECOVERY_NOTE, '']
+        out += [f'![TSTR recovery]({rel}/12_tstr_recovery.png)', '']
+    if au:
+        a = pd.DataFrame(au['rows']).assign(cell=lambda d: [_pm(m, s, 100) for m, s in zip(d.acc_mean, d.acc_sd)])
+        tab = a.pivot_table(index=['task', 'fraction', 'n_real'], columns='protocol', values='cell', aggfunc='first', sort=False)
+        out += [f"**Augmentation** ({au['classifier']} classifier, test accuracy %, {au['model']} samples added): real subset "
+                'alone, with a generator trained on the same subset (honest), and with the generator trained on the full '
+                'training split (the paper\'s protocol).', '', _md(tab), '', f'![augmentation]({rel}/13_augmentation.png)', '']
+    if re_:
+        r = pd.DataFrame(re_['rows']).set_index(['task', 'generator'])
+        cols = {'AA_truth_test': 'AA_truth', 'AA_syn_test': 'AA_syn', 'aa_privacy_loss': 'privacy loss',
+                'identical_match_rate': 'identical', 'dcr_ratio': 'DCR ratio', 'mia_auc': 'MIA AUC', 'af_r': 'AF r',
+                'ld_r': 'LD r', 'W_PC1': 'W PC1', 'hamming_W_within': 'Hamming W', 'fst_real_vs_syn': 'Fst real-syn'}
+        tab = r[[c for c in cols if c in r]].rename(columns=cols).round(3)
+        out += ['**Realism and privacy** against the real test split (AA: 0.5 ideal; DCR ratio = median distance '
+                'synthetic->train / holdout->train, >= 1 is good; MIA AUC: 0.5 = no membership leak; `real_holdout` is a '
+                'second real sample, the reference a perfect generator reaches; `real_train` must fail privacy).', '', _md(tab), '']
+        out += [f'![UMAP]({rel}/14_umap_{t}.png)' for t in dict.fromkeys(r.index.get_level_values(0))] + ['']
+        out += [f'![genotype-level realism]({rel}/14_genotypes_{t}.png)' for t in dict.fromkeys(r.index.get_level_values(0))] + ['']
+    if tr:
+        t = pd.DataFrame(tr['training']).set_index(['task', 'model'])
+        g = pd.DataFrame(tr['gate']).set_index(['task', 'model'])
+        t = t.assign(params_M=(t.params / 1e6).round(2), s_per_epoch=t.s_per_epoch.round(2), train_min=(t.train_s / 60).round(1),
+                     gate_ratio=g.ratio.round(3), gate_passed=g.passed)
+        out += ['**Denoisers**: parameters, epochs, time, and the conditioning gate (a classifier trained on real data '
+                'recognises the synthetic labels at >= 0.9 times its real test accuracy).', '',
+                _md(t[['params_M', 'epochs', 'best_epoch', 'best_val_loss', 's_per_epoch', 'train_min', 'gate_ratio', 'gate_passed']].round(4)),
+                '', f'![training curves]({rel}/11_training_curves.png)', '']
+    if sa:
+        s = pd.DataFrame(sa['rows']).set_index(['task', 'sampler', 'steps'])
+        out += ['**Sampling speed and quality** (decoded 0/1/2 genotypes per second on 2 CPU cores).', '',
+                _md(s[['genotypes_per_s', 'speedup_vs_ddpm', 'gate_ratio', 'AA_truth', 'AA_syn', 'af_r', 'ld_r']].round(3)), '']
+    rs = _load(fig_dir, 'run_summary')
+    if rs:
+        out += [f"**Run time** of `genediff-paper --preset {rs['preset']}` here (2 CPU cores): {rs['seconds'] / 60:.1f} min.", '',
+                _md(pd.DataFrame(rs['notebooks']).assign(minutes=lambda d: (d.seconds / 60).round(1))[['notebook', 'minutes', 'status']].set_index('notebook')), '']
+    return '\n'.join(out)
+
+def readme_results(root:Path|None=None)->str:
+    "Markdown of every paper-preset result set: the built-in cohorts (figures/), then each of figures/cohorts/*/"
+    root = Path(root or project_root()); parts = []
+    if (root/'figures'/'12_tstr.json').exists(): parts.append(results_markdown(root/'figures'))
+    for d in sorted((root/'figures'/'cohorts').glob('*/')):
+        if (d/'12_tstr.json').exists(): parts.append(results_markdown(d, f'figures/cohorts/{d.name}', f'Your cohort: {d.name}'))
+    q = _load(root/'figures'/'quick', 'run_summary')
+    if q: parts.append(f"The quick preset (`make quick`, what CI and `make test` exercise through nbdev_test) took {q['seconds'] / 60:.1f} min here.")
+    return '\n\n'.join(parts) if parts else '_No paper-preset results yet: run `make paper`._'
+
+def update_readme(md:str, readme:Path|None=None, key:str='results')->Path:
+    "Replace the README's text between `<!-- {key}:start -->` and `<!-- {key}:end -->` with `md`"
+    readme = Path(readme or project_root()/'README.md'); text = readme.read_text()
+    a, b = f'<!-- {key}:start -->', f'<!-- {key}:end -->'
+    if a not in text or b not in text: raise ValueError(f"{readme} has no {a} ... {b} markers to put the results between")
+    readme.write_text(text[:text.index(a) + len(a)] + '\n' + md.strip() + '\n' + text[text.index(b):])
+    return readme
+
+# %% ../nbs/09a_pipeline.ipynb #16ef27e9
 def main(argv=None):
     "Entry point of `genediff-paper`"
     ap = argparse.ArgumentParser(prog='genediff-paper', description='Regenerate every figure and table: nbdev_export, '
@@ -74,18 +174,28 @@ def main(argv=None):
     ap.add_argument('--preset', choices=list(PRESETS), default='quick',
                     help='quick: small cohorts/models, minutes, figures/quick/; paper: full size, figures/ (default: quick)')
     ap.add_argument('--only', nargs='*', default=None, help='run only notebooks whose names start with these prefixes, e.g. 10 13')
-    ap.add_argument('--cohort', default=None, help="population cohort: 'sim-pop' (default) or a VCF/BCF, PLINK prefix or .hapt file")
-    ap.add_argument('--labels', default=None, help='label table (TSV/CSV with a sample column) for a file cohort')
+    ap.add_argument('--cohort', default=None, help="run on your own cohort instead of the built-in ones: a VCF/BCF, PLINK "
+                    "prefix or .hapt file; figures go to figures/cohorts/<name>/")
+    ap.add_argument('--labels', default=None, help='label table (TSV/CSV with a sample column) for --cohort')
     ap.add_argument('--label-col', default=None, help='label column of the table to classify (default: the first)')
     ap.add_argument('--seed', type=int, default=None, help='base seed of every notebook (default: 0)')
-    ap.add_argument('--out', default=None, help='folder for the executed notebooks (default: _runs/<preset>)')
+    ap.add_argument('--out', default=None, help='folder for the executed notebooks (default: _runs/<preset>[-<cohort>])')
+    ap.add_argument('--no-readme', action='store_true', help='do not rewrite the README results section after a paper run')
     a = ap.parse_args(argv)
-    params = {}
-    if a.cohort: params.update(POP_COHORT=a.cohort, COHORTS=[a.cohort])
-    if a.labels: params['LABELS'] = a.labels
+    params, out = {}, a.out
+    if a.cohort:
+        if not Path(a.cohort).exists() and not Path(f'{a.cohort}.bed').exists():
+            ap.error(f'--cohort {a.cohort}: no such file (or PLINK prefix)')
+        tag = cohort_tag(a.cohort) + (f'-{a.label_col}' if a.label_col else '')
+        params.update(COHORTS=[str(Path(a.cohort).resolve())], REAL_DATA=False)
+        os.environ['GENEDIFF_FIGURES'] = str(project_root()/'figures'/'cohorts'/tag)
+        out = out or str(project_root()/'_runs'/f'{a.preset}-{tag}')
+    if a.labels: params['LABELS'] = str(Path(a.labels).resolve())
     if a.label_col: params['LABEL_COL'] = a.label_col
     if a.seed is not None: params['SEED'] = a.seed
-    try: s = run_pipeline(a.preset, a.only, params, Path(a.out) if a.out else None)
+    try: s = run_pipeline(a.preset, a.only, params, Path(out) if out else None)
     except (RuntimeError, FileNotFoundError, ValueError) as e:
         print(f'\nFAILED: {e}', file=sys.stderr); sys.exit(1)
     print('\n' + format_summary(s))
+    if a.preset == 'paper' and not a.only and not a.no_readme and a.seed in (None, 0):
+        print(f'README results section updated: {update_readme(readme_results())}')

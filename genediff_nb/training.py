@@ -234,7 +234,7 @@ def label_counts(n:int, classes, freq=None, mix=None)->np.ndarray:
 
 @torch.no_grad()
 def sample_embeddings(model:nn.Module, cfg:dict, mask, y, n:int, sampler:str='ddpm', steps:int|None=None,
-                      guidance:float=0., batch_size:int=500, seed:int=0, clip:float|None=None, device=None,
+                      guidance:float=0., batch_size:int=500, seed:int=0, clip=None, device=None,
                       progress:bool=True)->np.ndarray:
     "Embedded samples (n, G, 8) for class indices `y` (None: unconditional), in batches"
     sch = Schedule(cfg['T']); g = torch.Generator().manual_seed(seed); out = []
@@ -250,8 +250,10 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
              mix=None,                  # label mix: dict class -> weight, list of n class names, None: training frequencies
              sampler:str='ddpm',        # 'ddpm' (ancestral, all T steps, the paper's) or 'ddim'
              steps:int|None=None,       # DDIM steps (default 50)
-             guidance:float=0.,         # classifier-free guidance weight (0: the conditional model)
-             batch_size:int=500, seed:int=0, clip:float|None=None, device=None, progress:bool=True,
+             guidance:float=1.,         # classifier-free guidance weight (0: the paper's plain conditional model)
+             batch_size:int=500, seed:int=0,
+             clip='data',               # clip predicted x0: 'data' (the training tokens' range), a float, or None
+             device=None, progress:bool=True,
              prefix:str='syn',          # sample id prefix
              return_embeddings:bool=False, # also return the embedded samples
             ):
@@ -261,6 +263,7 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
     conditional = cfg['n_classes'] > 0
     if not conditional and mix is not None: raise ValueError("this model is unconditional: it cannot take a label mix")
     y = label_counts(n, cfg['classes'], cfg['label_freq'], mix) if conditional else None
+    if isinstance(clip, str) and clip == 'data': clip = emb.token_range()
     X = sample_embeddings(model, cfg, emb.mask, y, n, sampler, steps, guidance, batch_size, seed, clip, device, progress)
     labels = pd.DataFrame({cfg['label_col']: np.asarray(cfg['classes'])[y]}) if conditional else None
     meta = dict(model=cfg['model'], sampler=sampler, steps=steps if sampler == 'ddim' else cfg['T'], guidance=guidance, seed=seed)
