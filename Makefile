@@ -22,9 +22,11 @@ paper: setup
 quick: setup
 	$(BIN)/genediff-paper --preset quick
 
-## tests: every notebook in quick mode (nbdev_test), then pytest
+## tests: the library notebooks' examples (nbdev_test), the experiment notebooks end to end at quick size
+## (the quick preset through papermill, as the paper preset runs them), then pytest
 test: setup
-	$(BIN)/nbdev_test --n_workers 1 --timing
+	$(BIN)/nbdev_test --n_workers 1 --timing --file_re '^0'
+	$(BIN)/genediff-paper --preset quick
 	$(BIN)/python -m pytest -q tests
 
 export: setup

@@ -62,7 +62,7 @@ def parser()->argparse.ArgumentParser:
                                            "(omitted: the training split's label frequencies)")
     s.add_argument('--sampler', default='ddpm', choices=['ddpm', 'ddim'], help='ancestral DDPM over all T steps (the paper) or deterministic DDIM')
     s.add_argument('--steps', type=int, default=50, help='DDIM steps (ignored by ddpm)')
-    s.add_argument('--guidance', type=float, default=1., help='classifier-free guidance weight w: samples carry their label more '
+    s.add_argument('--guidance', type=float, default=0., help='classifier-free guidance weight w: samples carry their label more '
                    'clearly as w grows (0: the paper\'s plain conditional model)')
     s.add_argument('--batch-size', type=int, default=500, help='individuals per sampling batch')
     s.add_argument('--seed', type=int, default=0, help='seed of the sampling noise')

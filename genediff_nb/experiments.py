@@ -47,6 +47,7 @@ def train_config(model:str, quick:bool=False, seed:int=0, **kw)->TrainConfig:
     if model not in PAPER_EPOCHS: raise ValueError(f"unknown denoiser {model!r}: choose one of {MODELS}")
     base = TrainConfig(model=model, seed=seed, T=500, batch_size=64, lr=1e-3, ema_decay=0.995,
                        epochs=4 if quick else PAPER_EPOCHS[model], warmup=20 if quick else 100)
+    kw['model_cfg'] = {'skip': 'gaussian', **kw.get('model_cfg', {})}   # named, so that it is part of the checkpoint digest
     return replace(base, **kw)
 
 # %% ../nbs/08a_experiments.ipynb #16bcb6e8

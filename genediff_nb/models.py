@@ -8,10 +8,12 @@ import math
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
+from .diffusion import cosine_abar
 
 # %% auto #0
-__all__ = ['MODELS', 'timestep_embedding', 'CondEmbed', 'zero_', 'MLPDenoiser', 'LinBlock', 'UNetMLPDenoiser', 'ResBlock1d',
-           'Attn1d', 'UNetCNNDenoiser', 'MLPCNNDenoiser', 'PatchLinear', 'TransformerDenoiser', 'get_model', 'n_params']
+__all__ = ['SKIPS', 'MODELS', 'timestep_embedding', 'CondEmbed', 'zero_', 'skip_weight', 'MLPDenoiser', 'LinBlock',
+           'UNetMLPDenoiser', 'ResBlock1d', 'Attn1d', 'UNetCNNDenoiser', 'MLPCNNDenoiser', 'PatchLinear',
+           'TransformerDenoiser', 'get_model', 'n_params']
 
 # %% ../nbs/04_models.ipynb #3a35f02b
 def timestep_embedding(t:Tensor, # (B,) time in [0,1]
@@ -33,18 +35,30 @@ class CondEmbed(nn.Module):
     def forward(self, t, y): return self.t_mlp(timestep_embedding(t, self.t_dim)), self.c_emb(y)
 
 def zero_(m:nn.Module)->nn.Module:
-    "Zero a layer's parameters in place (output layers: the untrained model predicts eps = x_t)"
+    "Zero a layer's parameters in place (output layers: the untrained model predicts eps = skip(t) x_t)"
     for p in m.parameters(): nn.init.zeros_(p)
     return m
+
+SKIPS = ('gaussian', 'paper')
+
+def skip_weight(t:Tensor,              # (B,) time in [0,1]
+                kind:str='gaussian',   # 'gaussian': sqrt(1 - abar(t)); 'paper': 1
+               )->Tensor:
+    "Weight w(t) of the residual path eps_hat = w(t) x_t + f(x_t), shaped (B, 1, 1)"
+    if kind == 'paper': w = torch.ones_like(t, dtype=torch.float32)
+    elif kind == 'gaussian': w = (1 - cosine_abar(t.float().clamp(0, 1))).clamp(min=0).sqrt()
+    else: raise ValueError(f"unknown skip {kind!r}: use one of {SKIPS}")
+    return w.view(-1, 1, 1)
 
 # %% ../nbs/04_models.ipynb #3a90b4c8
 class MLPDenoiser(nn.Module):
     "Baseline MLP: flatten, two hidden layers with time+class added in between, back to the input size"
     def __init__(self, shape:tuple, n_classes:int,
                  hidden:int=512,     # hidden width (the paper: 1024)
-                 dropout:float=0.0):
+                 dropout:float=0.0,
+                 skip:str='gaussian'): # residual weight, see `skip_weight` ('paper': eps_hat = x_t + f(x_t))
         super().__init__()
-        self.shape, D = tuple(shape), math.prod(shape)
+        self.shape, D, self.skip = tuple(shape), math.prod(shape), skip
         self.inp = nn.Sequential(nn.Linear(D, hidden), nn.SiLU())
         self.cond = CondEmbed(hidden, n_classes)
         self.mid = nn.Sequential(nn.Linear(hidden, hidden), nn.SiLU(), nn.Dropout(dropout))
@@ -52,7 +66,7 @@ class MLPDenoiser(nn.Module):
     def forward(self, x, t, y):
         te, ce = self.cond(t, y)
         h = self.inp(x.flatten(1)) + te + ce
-        return x + self.out(self.mid(h)).view_as(x)
+        return skip_weight(t, self.skip) * x + self.out(self.mid(h)).view_as(x)
 
 # %% ../nbs/04_models.ipynb #fe289125
 def _gn(c:int, groups:int=8)->nn.GroupNorm: return nn.GroupNorm(math.gcd(groups, c), c)
@@ -65,9 +79,10 @@ class UNetMLPDenoiser(nn.Module):
     "MLP UNet with a bottleneck, skip connections, GroupNorm and SiLU; time added and class multiplied in the up blocks"
     def __init__(self, shape:tuple, n_classes:int,
                  widths:tuple=(512, 256, 128), # down-path widths, last one the bottleneck (the paper: 1024, 512, 256)
+                 skip:str='gaussian',          # residual weight, see `skip_weight`
                 ):
         super().__init__()
-        self.shape, D = tuple(shape), math.prod(shape)
+        self.shape, D, self.skip = tuple(shape), math.prod(shape), skip
         ws = list(widths)
         self.down = nn.ModuleList([LinBlock(i, o) for i, o in zip([D] + ws[:-1], ws)])
         ups = ws[::-1]                                   # e.g. 128 -> 256 -> 512
@@ -81,7 +96,7 @@ class UNetMLPDenoiser(nn.Module):
         for blk, cond in zip(self.up, self.conds):
             te, ce = cond(t, y)
             h = blk(h) * (1 + ce) + te + skips.pop()
-        return x + self.out(h).view_as(x)
+        return skip_weight(t, self.skip) * x + self.out(h).view_as(x)
 
 # %% ../nbs/04_models.ipynb #fe9efd54
 class ResBlock1d(nn.Module):
@@ -114,9 +129,10 @@ class UNetCNNDenoiser(nn.Module):
                  n_res:int=1,                  # ResBlocks per level (the paper: 3)
                  attn_levels:tuple=(2,),       # levels (0 = finest) with self-attention
                  stem:int=4,                   # genes merged by the strided input conv (1: full resolution, as the paper)
-                 heads:int=4, dropout:float=0.):
+                 heads:int=4, dropout:float=0.,
+                 skip:str='gaussian'):         # residual weight, see `skip_weight`
         super().__init__()
-        self.shape = tuple(shape); G, L = shape
+        self.shape = tuple(shape); G, L = shape; self.skip = skip
         self.n_down, self.stem = len(channels) - 1, stem
         cdim = 4 * channels[0]
         self.cond = CondEmbed(cdim, n_classes)
@@ -152,7 +168,7 @@ class UNetCNNDenoiser(nn.Module):
         for k, (blk, att) in enumerate(zip(self.up, self.attn_u)):
             h = att(blk(torch.cat([h, skips.pop()], 1), c))
             if k < self.n_down: h = self.ups[k](F.interpolate(h, scale_factor=2, mode='nearest'))
-        return x + self.out(h)[:, :, :G].transpose(1, 2)
+        return skip_weight(t, self.skip) * x + self.out(h)[:, :, :G].transpose(1, 2)
 
 # %% ../nbs/04_models.ipynb #87fdfb59
 class MLPCNNDenoiser(nn.Module):
@@ -160,11 +176,11 @@ class MLPCNNDenoiser(nn.Module):
     def __init__(self, shape:tuple, n_classes:int,
                  hidden:int=512,               # MLP hidden width
                  channels:tuple=(32, 64, 128), # CNN channels per level
-                 n_res:int=1, attn_levels:tuple=(2,), stem:int=4, lam_hidden:int=32):
+                 n_res:int=1, attn_levels:tuple=(2,), stem:int=4, lam_hidden:int=32, skip:str='gaussian'):
         super().__init__()
-        self.shape = tuple(shape)
-        self.mlp = MLPDenoiser(shape, n_classes, hidden)
-        self.cnn = UNetCNNDenoiser(shape, n_classes, channels, n_res, attn_levels, stem)
+        self.shape, self.skip = tuple(shape), skip
+        self.mlp = MLPDenoiser(shape, n_classes, hidden, skip=skip)
+        self.cnn = UNetCNNDenoiser(shape, n_classes, channels, n_res, attn_levels, stem, skip=skip)
         self.lam = nn.Sequential(nn.Linear(1, lam_hidden), nn.SiLU(), nn.Linear(lam_hidden, 1), nn.Sigmoid())
     def lam_of(self, t:Tensor)->Tensor: return self.lam(t.float()[:, None])[:, :, None]
     def forward(self, x, t, y):
@@ -187,9 +203,10 @@ class TransformerDenoiser(nn.Module):
                  d:int=128,         # model width (the paper: 384)
                  depth:int=4,       # layers (the paper: 12)
                  heads:int=4,       # attention heads (the paper: 6)
-                 dropout:float=0.):
+                 dropout:float=0.,
+                 skip:str='gaussian'): # residual weight, see `skip_weight`
         super().__init__()
-        self.shape = tuple(shape); G, L = shape
+        self.shape = tuple(shape); G, L = shape; self.skip = skip
         self.patch, self.P = patch, -(-G // patch)
         self.emb = PatchLinear(self.P, patch * L, d)
         self.cls = nn.Parameter(torch.randn(1, 1, d) * 0.02)
@@ -204,7 +221,7 @@ class TransformerDenoiser(nn.Module):
         te, ce = self.cond(t, y)
         h = torch.cat([self.cls.expand(B, -1, -1), te[:, None], ce[:, None], self.emb(h)], 1)
         h = self.norm(self.enc(h))[:, 3:]
-        return x + self.head(h).reshape(B, -1, L)[:, :G]
+        return skip_weight(t, self.skip) * x + self.head(h).reshape(B, -1, L)[:, :G]
 
 # %% ../nbs/04_models.ipynb #33c64cbf
 MODELS = {'mlp': MLPDenoiser, 'unet_mlp': UNetMLPDenoiser, 'unet_cnn': UNetCNNDenoiser,
@@ -217,6 +234,7 @@ def get_model(name:str,        # 'mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn' or 'tr
     "A denoiser by name; `cfg` overrides its widths and depths"
     if name not in MODELS: raise ValueError(f"unknown model {name!r}: choose one of {list(MODELS)}")
     if len(shape) != 2: raise ValueError(f"shape must be (genes, token_len), got {shape}")
+    if cfg.get('skip', 'gaussian') not in SKIPS: raise ValueError(f"unknown skip {cfg['skip']!r}: use one of {SKIPS}")
     return MODELS[name](tuple(int(s) for s in shape), int(n_classes), **cfg)
 
 def n_params(model:nn.Module)->int:

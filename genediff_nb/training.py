@@ -101,6 +101,7 @@ def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, 
                   T=cfg.T, **(extra_config or {}))
     set_seed(cfg.seed)
     model = get_model(cfg.model, shape, n_classes, **cfg.model_cfg).to(dev)
+    config['model_cfg'] = dict(config['model_cfg'], skip=model.skip)   # self-describing: the residual the weights were trained with
     ema = EMA(model, cfg.ema_decay)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     spe = math.ceil(len(X_train) / cfg.batch_size); total = cfg.epochs * spe
@@ -208,7 +209,8 @@ def load_checkpoint(folder,        # checkpoint folder written by `train_cohort`
     if not (folder/'model.pt').exists(): raise FileNotFoundError(f"no model.pt in {folder}: is it a checkpoint folder written by train?")
     ck = torch.load(folder/'model.pt', weights_only=True, map_location='cpu')
     cfg = ck['config']
-    model = get_model(cfg['model'], tuple(cfg['shape']), cfg['n_classes'], **cfg['model_cfg'])
+    mc = {'skip': 'paper', **cfg['model_cfg']}     # checkpoints that do not name their residual were trained with the paper's
+    model = get_model(cfg['model'], tuple(cfg['shape']), cfg['n_classes'], **mc)
     model.load_state_dict(ck['state_dict'])
     model.to(get_device(device)).eval()
     return model, GeneEmbedding.load_file(folder/'embedding.npz'), cfg
@@ -250,7 +252,7 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
              mix=None,                  # label mix: dict class -> weight, list of n class names, None: training frequencies
              sampler:str='ddpm',        # 'ddpm' (ancestral, all T steps, the paper's) or 'ddim'
              steps:int|None=None,       # DDIM steps (default 50)
-             guidance:float=1.,         # classifier-free guidance weight (0: the paper's plain conditional model)
+             guidance:float=0.,         # classifier-free guidance weight (0: the paper's plain conditional model)
              batch_size:int=500, seed:int=0,
              clip='data',               # clip predicted x0: 'data' (the training tokens' range), a float, or None
              device=None, progress:bool=True,

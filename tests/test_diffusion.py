@@ -86,7 +86,9 @@ def test_model_contract_and_backward(name):
     torch.manual_seed(0); net = get_model(name, (64, 8), 4)
     x, t, y = torch.randn(3, 64, 8), torch.rand(3), torch.tensor([0, 4, 2])
     out = net(x, t, y); assert out.shape == x.shape
-    torch.testing.assert_close(out, x)                             # eps_hat = x_t + f(x_t), f zero-initialised
+    w = torch.sqrt(1 - cosine_abar(t)).view(-1, 1, 1)
+    torch.testing.assert_close(out, w * x)                         # eps_hat = w(t) x_t + f(x_t), f zero-initialised
+    torch.testing.assert_close(get_model(name, (64, 8), 4, skip='paper')(x, t, y), x)   # the paper's: w = 1
     out.square().mean().backward()
     assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in net.parameters())
     assert 1e4 < n_params(net) < 2e7
@@ -181,3 +183,31 @@ def test_cli_help_explains_every_option(capsys):
     for cmd in ['train', 'sample']:
         sub = parser()._subparsers._group_actions[0].choices[cmd]
         for a in sub._actions: assert a.help, f'{cmd} {a.option_strings} has no help'
+
+
+def test_x0_clipping_to_training_range(trained):
+    "Samples never leave the per-position range of the training tokens (DDIM would otherwise diverge at t ~ T)"
+    lo, hi = trained.emb.token_range()
+    assert (lo <= hi).all() and (lo[~trained.emb.mask] == 0).all() and (hi[~trained.emb.mask] == 0).all()
+    for sampler, steps in [('ddim', 10), ('ddpm', None)]:
+        _, X = generate(trained.out, 20, sampler=sampler, steps=steps, progress=False, return_embeddings=True)
+        assert (X >= lo - 1e-5).all() and (X <= hi + 1e-5).all()
+    _, Xn = generate(trained.out, 20, sampler='ddim', steps=10, clip=None, progress=False, return_embeddings=True)
+    assert np.abs(Xn).max() > np.abs(np.stack([lo, hi])).max()     # without clipping this undertrained model overshoots
+    x0 = predict_x0(Schedule(10), torch.full((2, *lo.shape), 50.), 9, torch.zeros(2, *lo.shape),
+                    clip=(torch.as_tensor(lo), torch.as_tensor(hi)))
+    assert torch.equal(x0[0], torch.as_tensor(hi))
+
+
+def test_checkpoint_digest_separates_data_and_settings(small_pop, tmp_path):
+    from dataclasses import replace
+    from genediff_nb.experiments import prepare_task, train_config, model_dir, trained_generator
+    task = prepare_task('sim-pop', quick=True)
+    cfg = train_config('mlp', quick=True, epochs=1, model_cfg=dict(hidden=16))
+    d = model_dir(tmp_path, task, cfg)
+    assert d == model_dir(tmp_path, task, cfg) and d.parent.name == task.name
+    assert d != model_dir(tmp_path, task, replace(cfg, seed=1))
+    task.cohort.G[0, 0] = 2 - task.cohort.G[0, 0]                      # one genotype changed: another folder
+    assert d != model_dir(tmp_path, task, cfg)
+    g = trained_generator(task, cfg, tmp_path)
+    assert (model_dir(tmp_path, task, cfg)/'model.pt').exists() and g.n_fits == 0

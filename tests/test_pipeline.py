@@ -1,0 +1,28 @@
+"The runner and the generated README section"
+import json, pytest
+from pathlib import Path
+from genediff_nb.pipeline import results_markdown, update_readme, experiment_notebooks, main
+
+
+def test_experiment_notebooks_in_order():
+    names = [p.name for p in experiment_notebooks()]
+    assert names == sorted(names) and {'10_embedding.ipynb', '12_tstr.ipynb', '14_realism.ipynb'} <= set(names)
+
+
+def test_readme_section_rendered_from_results(tmp_path):
+    (tmp_path/'13_augmentation.json').write_text(json.dumps(dict(classifier='mlp', model='mlp', seeds=[0], rows=[
+        dict(task='t', fraction=0.05, n_real=10, classifier='mlp', protocol=p, acc_mean=a, acc_sd=0.0)
+        for p, a in [('real only', 0.3), ('honest', 0.5), ('paper', 0.8)]])))
+    md = results_markdown(tmp_path, 'x', 'Title')
+    assert md.startswith('### Title') and '30.0 ± 0.0' in md and '80.0 ± 0.0' in md and 'x/13_augmentation.png' in md
+    rd = tmp_path/'README.md'; rd.write_text('a\n<!-- results:start -->\nstale\n<!-- results:end -->\nb\n')
+    update_readme(md, rd)
+    text = rd.read_text()
+    assert 'stale' not in text and text.startswith('a\n') and text.endswith('<!-- results:end -->\nb\n')
+    rd.write_text('no markers')
+    with pytest.raises(ValueError, match='markers'): update_readme(md, rd)
+
+
+def test_runner_rejects_missing_cohort(capsys):
+    with pytest.raises(SystemExit): main(['--cohort', '/no/such/file.vcf.gz'])
+    assert 'no such file' in capsys.readouterr().err
