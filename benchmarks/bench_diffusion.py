@@ -9,18 +9,15 @@ labels synthetic individuals as often correctly as real test individuals, within
     .venv/bin/python benchmarks/bench_diffusion.py --models unet_mlp --threads 2
     .venv/bin/python benchmarks/bench_diffusion.py --quick         # small cohort, seconds
 
-The default model (`unet_mlp`) trains with the paper's settings (TrainConfig defaults: batch 32, lr 2e-4, warm-up and
-cosine decay) over 50 instead of 100 epochs; the others get a shorter, faster schedule (EPOCHS below) to keep the whole run to minutes on a CPU: their gate numbers are a
-lower bound on what a full run gives.
+Every model trains with the paper preset's settings (`genediff_nb.experiments.train_config`: batch 64, lr 1e-3 with
+warm-up and cosine decay, EMA, epochs sized to about two minutes per denoiser on 2 cores: PAPER_EPOCHS), the same
+models the experiment notebooks report.
 """
 import argparse, json, os, resource, subprocess, sys, time, tracemalloc
 from pathlib import Path
 
 MODELS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']
 DEFAULT = 'unet_mlp'
-# epochs and learning rate per model for the benchmark (the default model: the paper's schedule)
-EPOCHS = {'mlp': 30, 'unet_mlp': 50, 'unet_cnn': 4, 'mlp_cnn': 4, 'transformer': 6}
-FAST = dict(lr=1e-3, warmup=50, batch_size=64, val_t_levels=5)
 
 
 def one(name, quick, threads, seed=0):
@@ -28,10 +25,10 @@ def one(name, quick, threads, seed=0):
     torch.set_num_threads(threads)
     from genediff_nb.cohorts import population_cohort
     from genediff_nb.models import n_params
-    from genediff_nb.training import TrainConfig, train_cohort, generate, label_fidelity
+    from genediff_nb.training import train_cohort, generate, label_fidelity
+    from genediff_nb.experiments import train_config
     c = population_cohort(60, n_regions=2, region_len=300_000, seed=1) if quick else population_cohort(seed=seed)
-    ep = 3 if quick else EPOCHS[name]
-    cfg = TrainConfig(model=name, epochs=ep, seed=seed, **({} if (name == DEFAULT and not quick) else FAST))
+    cfg = train_config(name, quick=quick, seed=seed); ep = cfg.epochs
     tracemalloc.start()
     t0 = time.perf_counter(); r = train_cohort(c, cfg, None, progress=False); t_train = time.perf_counter() - t0
     py_peak = tracemalloc.get_traced_memory()[1]; tracemalloc.stop()

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09a_pipeline.ipynb #6e0d1f3b
 from __future__ import annotations
-import argparse, json, os, re, sys, time
+import argparse, ast, json, os, re, sys, time
 from pathlib import Path
 import pandas as pd
 from .core import project_root, cohort_tag
@@ -181,6 +181,8 @@ def main(argv=None):
     ap.add_argument('--seed', type=int, default=None, help='base seed of every notebook (default: 0)')
     ap.add_argument('--out', default=None, help='folder for the executed notebooks (default: _runs/<preset>[-<cohort>])')
     ap.add_argument('--no-readme', action='store_true', help='do not rewrite the README results section after a paper run')
+    ap.add_argument('-p', '--param', action='append', default=[], metavar='KEY=VALUE',
+                    help="any notebook parameter, its value a Python literal or a plain string, e.g. -p N_SEEDS=2 -p \"MODELS=['mlp']\" (repeatable)")
     a = ap.parse_args(argv)
     params, out = {}, a.out
     if a.cohort:
@@ -193,6 +195,11 @@ def main(argv=None):
     if a.labels: params['LABELS'] = str(Path(a.labels).resolve())
     if a.label_col: params['LABEL_COL'] = a.label_col
     if a.seed is not None: params['SEED'] = a.seed
+    for kv in a.param:
+        k, sep, v = kv.partition('=')
+        if not sep or not k.isidentifier(): ap.error(f'--param {kv!r}: expected KEY=VALUE')
+        try: params[k] = ast.literal_eval(v)
+        except (ValueError, SyntaxError): params[k] = v                      # a plain string
     try: s = run_pipeline(a.preset, a.only, params, Path(out) if out else None)
     except (RuntimeError, FileNotFoundError, ValueError) as e:
         print(f'\nFAILED: {e}', file=sys.stderr); sys.exit(1)

@@ -26,3 +26,13 @@ def test_readme_section_rendered_from_results(tmp_path):
 def test_runner_rejects_missing_cohort(capsys):
     with pytest.raises(SystemExit): main(['--cohort', '/no/such/file.vcf.gz'])
     assert 'no such file' in capsys.readouterr().err
+
+
+def test_runner_passes_parameters(monkeypatch):
+    import genediff_nb.pipeline as pl
+    seen = {}
+    def fake(preset, only, params, out): seen.update(params); return dict(preset=preset, seconds=0., notebooks=[])
+    monkeypatch.setattr(pl, 'run_pipeline', fake)
+    pl.main(['-p', 'N_SEEDS=2', '-p', "MODELS=['mlp']", '-p', 'SAMPLER=ddpm', '--seed', '3'])
+    assert seen == {'N_SEEDS': 2, 'MODELS': ['mlp'], 'SAMPLER': 'ddpm', 'SEED': 3}
+    with pytest.raises(SystemExit): pl.main(['-p', 'no equals sign'])
