@@ -69,7 +69,8 @@ class GeneEmbedding:
             var = s ** 2; tot = var.sum()
             evr = var / tot if tot > 0 else np.zeros_like(var)
             k = n_components_for(len(idx), cfg.rule, np.cumsum(evr), cfg.var_target, L)
-            k = min(k, len(Vt))
+            rank = int((evr > 1e-6).sum())     # components with real variance in the training split; the others would
+            k = min(k, len(Vt), max(1, rank))  # be standardised by a ~0 sd and blow up individuals outside it
             self.n_comp[g] = k; self.load[idx, :k] = Vt[:k].T; self.ev_ratio[g, :k] = evr[:k]
         self.n_padded = int(np.ceil(n_genes / cfg.pad_multiple) * cfg.pad_multiple)
         self.mask = np.zeros((self.n_padded, L), bool)

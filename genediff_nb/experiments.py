@@ -83,7 +83,9 @@ class DiffusionGenerator(Generator):
     def from_checkpoint(cls, task:Task, folder, **kw)->'DiffusionGenerator':
         "Wrap a checkpoint (written by `train_cohort` on `task`'s training split)"
         model, emb, cfg = load_checkpoint(folder)
-        if not np.array_equal(emb.load, task.emb.load): raise ValueError(f"{folder} was trained with another embedding than this task's")
+        if not np.array_equal(emb.load, task.emb.load):
+            raise ValueError(f"{folder} was trained with another embedding than this task's (did the embedding code change?); "
+                             "delete that folder to train it afresh")
         g = cls(task, TrainConfig(**cfg['train']), **kw)
         g.model, g.train_idx = model, np.asarray(task.split['train'])
         g._key, g.rng = hash(g.train_idx.tobytes()), np.random.default_rng(g.seed)

@@ -66,3 +66,16 @@ def test_real_1kg_roundtrip():
     sp = split_cohort(c, 'population', seed=0)
     r = roundtrip_report(fit_embedding(c, sp['train']), c.G[sp['test']])
     assert r['concordance'] > 0.95 and r['af_r'] > 0.99
+
+
+def test_rank_deficient_gene_stays_bounded():
+    "SNPs identical in the training split but not outside it: no component with ~0 training variance is kept"
+    rng = np.random.default_rng(0)
+    G = rng.binomial(2, 0.3, (200, 8)).astype(np.int8)
+    G[:, 5] = G[:, 4]; G[:, 7] = G[:, 6]                      # two duplicated SNPs: rank 6 of 8
+    tr, te = np.arange(150), np.arange(150, 200)
+    G[te, 5] = rng.binomial(2, 0.3, 50)                       # the duplicate differs outside the training split
+    e = GeneEmbedding().fit(G[tr], np.zeros(8, int))
+    assert e.n_comp[0] <= 6
+    X = e.encode(G[te])
+    assert np.isfinite(X).all() and np.abs(X).max() < 50, np.abs(X).max()
