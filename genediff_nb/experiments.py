@@ -6,7 +6,7 @@
 from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
-import numpy as np, torch
+import numpy as np
 from .cohorts import Cohort, load_cohort, split_cohort
 from .embedding import GeneEmbedding, fit_embedding
 import hashlib, json

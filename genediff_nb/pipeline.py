@@ -4,7 +4,7 @@
 
 # %% ../nbs/09a_pipeline.ipynb #6e0d1f3b
 from __future__ import annotations
-import argparse, ast, json, os, re, sys, time
+import argparse, ast, json, os, sys, time
 from pathlib import Path
 import pandas as pd
 from .core import project_root, cohort_tag
