@@ -91,7 +91,9 @@ def fit_classifier(name:str,            # 'mlp', 'cnn', 'transformer' or 'linear
                    X_val, y_val,        # validation tokens and labels (early stopping / model selection)
                    seed:int=0,
                    n_classes:int|None=None, # number of classes (default: 1 + the largest label seen)
-                   max_epochs:int=60, patience:int=8, bs:int=64, lr:float=1e-3, wd:float=1e-2,
+                   max_epochs:int=60, patience:int=8,
+                   bs:int|None=None,    # batch size (None: 256 for the MLP, 64 for CNN and Transformer)
+                   lr:float=1e-3, wd:float=1e-2,
                    **model_kw)->TorchClassifier|LinearClassifier:
     "Train one classifier with early stopping on the validation split"
     Xtr, ytr = _check_xy(X_train, y_train, 'training set'); Xva, yva = _check_xy(X_val, y_val, 'validation set')
@@ -99,6 +101,7 @@ def fit_classifier(name:str,            # 'mlp', 'cnn', 'transformer' or 'linear
     if name == 'linear': return _fit_linear(Xtr, ytr, Xva, yva, seed)
     if name not in MODELS: raise ValueError(f"unknown classifier {name!r}: use one of {list(MODELS) + ['linear']}")
     C = n_classes or int(max(ytr.max(), yva.max()) + 1)
+    bs = bs or (256 if name == 'mlp' else 64)   # measured on sim-pop: the MLP is as accurate and 3x faster at 256; the others need 64
     torch.manual_seed(seed); g = torch.Generator().manual_seed(seed)
     model = MODELS[name](Xtr.shape[1], Xtr.shape[2], C, **model_kw)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=wd)
@@ -156,7 +159,8 @@ def utility_experiment(X,              # (n, genes, 8) tokens of all real indivi
         rows.append(dict(task=task, classifier=c, trained_on='real', acc_mean=real['mean'], acc_sd=real['sd'],
                          recovery_mean=100.0, recovery_sd=0.0, n_train=len(tr)))
         for g, (Xs, ys) in syn.items():
-            r = evaluate_classifier(c, (Xs, ys), val, test, seeds, C, **kw)
+            same = Xs.shape == X[tr].shape and np.array_equal(Xs, X[tr]) and np.array_equal(ys, y[tr])
+            r = real if same else evaluate_classifier(c, (Xs, ys), val, test, seeds, C, **kw)   # the training set itself: same fits
             rec = 100 * np.array(r['accs']) / np.maximum(real['accs'], 1e-12)
             rows.append(dict(task=task, classifier=c, trained_on=g, acc_mean=r['mean'], acc_sd=r['sd'],
                              recovery_mean=float(rec.mean()), recovery_sd=float(rec.std(ddof=1)) if len(rec) > 1 else 0.0, n_train=len(Xs)))

@@ -60,8 +60,8 @@ def parser()->argparse.ArgumentParser:
                                                 'labels go to <out>.labels.tsv')
     s.add_argument('--mix', type=_kv, help="label mix as class=weight pairs, e.g. 'case=1,control=1' "
                                            "(omitted: the training split's label frequencies)")
-    s.add_argument('--sampler', default='ddpm', choices=['ddpm', 'ddim'], help='ancestral DDPM over all T steps (the paper) or deterministic DDIM')
-    s.add_argument('--steps', type=int, default=50, help='DDIM steps (ignored by ddpm)')
+    s.add_argument('--sampler', default='ddpm', choices=['ddpm', 'ddim', 'dpm2'], help='ancestral DDPM over all T steps (the paper), or the deterministic few-step DDIM or DPM-Solver++(2M)')
+    s.add_argument('--steps', type=int, default=50, help='steps of ddim or dpm2 (ignored by ddpm)')
     s.add_argument('--guidance', type=float, default=0., help='classifier-free guidance weight w: samples carry their label more '
                    'clearly as w grows (0: the paper\'s plain conditional model)')
     s.add_argument('--batch-size', type=int, default=500, help='individuals per sampling batch')
@@ -105,7 +105,7 @@ def cmd_sample(a)->dict:
     path = write_vcf(syn, out, a.overwrite) if kind == 'vcf' else write_plink(syn, prefix, a.overwrite)
     if len(syn.labels.columns): write_labels(syn, lab, a.overwrite)
     summary = dict(out=str(path), labels=str(lab) if len(syn.labels.columns) else None, n=syn.n, snps=syn.m,
-                   sampler=a.sampler, steps=a.steps if a.sampler == 'ddim' else None, seconds=round(dt, 2),
+                   sampler=a.sampler, steps=a.steps if a.sampler != 'ddpm' else None, seconds=round(dt, 2),
                    individuals_per_s=round(syn.n / dt, 1),
                    label_counts={str(k): int(v) for k, v in syn.labels.iloc[:, 0].value_counts().sort_index().items()} if len(syn.labels.columns) else None)
     print(json.dumps(summary, indent=1))

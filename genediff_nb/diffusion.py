@@ -109,8 +109,8 @@ def sample(model:nn.Module, sch:Schedule,
            y=None,                       # labels (n,) or None for unconditional samples
            null:int=0,                   # the model's null label index (= its n_classes)
            mask=None,                    # (G, 8) bool real positions; padded positions of x0_hat are set to 0
-           sampler:str='ddpm',           # 'ddpm' (ancestral, all T steps) or 'ddim' (deterministic)
-           steps:int|None=None,          # DDIM steps (default 50); ignored by ddpm
+           sampler:str='ddpm',           # 'ddpm' (ancestral, all T steps), 'ddim' or 'dpm2' (deterministic, few steps)
+           steps:int|None=None,          # steps of 'ddim' / 'dpm2' (default 50); ignored by ddpm
            w:float=0.,                   # classifier-free guidance weight (0: conditional model alone)
            clip=None,                    # clip x0_hat at each step: a float c for [-c, c], or per-position bounds (lo, hi) of shape `shape`
            generator:torch.Generator|None=None, # CPU generator for the noise (reproducible on any device)
@@ -134,19 +134,27 @@ def sample(model:nn.Module, sch:Schedule,
             mean = (ab_prev.sqrt() * b / (1 - ab)) * x0 + (sch.alpha[t].sqrt() * (1 - ab_prev) / (1 - ab)) * x
             var = (1 - ab_prev) / (1 - ab) * b
             x = mean + var.sqrt() * torch.randn(x.shape, generator=generator).to(device)
-    elif sampler == 'ddim':
+    elif sampler in ('ddim', 'dpm2'):
         steps = steps or 50
-        if not 1 <= steps <= T: raise ValueError(f"DDIM steps must be in 1..{T}, got {steps}")
+        if not 1 <= steps <= T: raise ValueError(f"{sampler} steps must be in 1..{T}, got {steps}")
         ts = np.unique(np.linspace(0, T - 1, steps).round().astype(int))[::-1]
+        al, sg = sch.abar.sqrt(), (1 - sch.abar).sqrt(); lam = torch.log(al / sg)   # alpha, sigma and log-SNR/2 per step
+        prev = None
         for i, t in enumerate(ts):
-            tf = torch.full((n,), t / T, device=device)
-            e = guided_eps(model, x, tf, y, null, w)
-            x0 = predict_x0(sch, x, int(t), e, mask, clip)
+            t = int(t); tf = torch.full((n,), t / T, device=device)
+            x0 = predict_x0(sch, x, t, guided_eps(model, x, tf, y, null, w), mask, clip)
             if i == len(ts) - 1: x = x0; break
-            ab_next = sch.abar[int(ts[i + 1])]
-            e = (x - sch.abar[int(t)].sqrt() * x0) / (1 - sch.abar[int(t)]).sqrt()   # noise consistent with the clamped x0
-            x = ab_next.sqrt() * x0 + (1 - ab_next).sqrt() * e
-    else: raise ValueError(f"unknown sampler {sampler!r}: use 'ddpm' or 'ddim'")
+            s = int(ts[i + 1])
+            if sampler == 'ddim':
+                e = (x - al[t] * x0) / sg[t]                       # noise consistent with the clamped x0
+                x = al[s] * x0 + sg[s] * e
+            else:                                                  # DPM-Solver++(2M): multistep, 2nd order in x0
+                h = lam[s] - lam[t]; D = x0
+                if prev is not None and i < len(ts) - 2:           # first and last steps are first order (= DDIM)
+                    r = (lam[t] - prev[1]) / h; D = x0 + (x0 - prev[0]) / (2 * r)
+                x = (sg[s] / sg[t]) * x - al[s] * torch.expm1(-h) * D
+                prev = (x0, lam[t])
+    else: raise ValueError(f"unknown sampler {sampler!r}: use 'ddpm', 'ddim' or 'dpm2'")
     model.train(was_training)
     return x
 

@@ -12,6 +12,7 @@ from .embedding import GeneEmbedding, fit_embedding
 import hashlib, json
 from dataclasses import asdict
 from .training import TrainConfig, train, train_cohort, load_checkpoint, sample_embeddings
+from .models import conditioning_defaults
 from .baselines import Generator, RealTrain, IndependentSNPs, GaussianEmbedding
 
 # %% auto #0
@@ -47,7 +48,7 @@ def train_config(model:str, quick:bool=False, seed:int=0, **kw)->TrainConfig:
     if model not in PAPER_EPOCHS: raise ValueError(f"unknown denoiser {model!r}: choose one of {MODELS}")
     base = TrainConfig(model=model, seed=seed, T=500, batch_size=64, lr=1e-3, ema_decay=0.995,
                        epochs=4 if quick else PAPER_EPOCHS[model], warmup=20 if quick else 100)
-    kw['model_cfg'] = {'skip': 'gaussian', **kw.get('model_cfg', {})}   # named, so that it is part of the checkpoint digest
+    kw['model_cfg'] = {'skip': 'gaussian', **conditioning_defaults(model), **kw.get('model_cfg', {})}   # named, so that it is part of the checkpoint digest
     return replace(base, **kw)
 
 # %% ../nbs/08a_experiments.ipynb #16bcb6e8
@@ -55,13 +56,13 @@ class DiffusionGenerator(Generator):
     "A class-conditional diffusion model behind the baselines' `Generator` interface"
     space = 'embedding'
     def __init__(self, task:Task, cfg:TrainConfig,
-                 sampler:str='ddim',     # 'ddpm' (all T steps) or 'ddim'
+                 sampler:str='ddim',     # 'ddpm' (all T steps), 'ddim' or 'dpm2'
                  steps:int|None=50,      # DDIM steps
                  guidance:float=0.,      # classifier-free guidance weight
                  device=None, progress:bool=False):
         super().__init__(task.cohort, task.emb, task.label, cfg.seed)
         self.task, self.cfg, self.sampler, self.steps, self.guidance, self.device, self.progress = task, cfg, sampler, steps, guidance, device, progress
-        self.model, self.history, self.n_fits = None, None, 0
+        self.model, self.history, self.n_fits, self.cache_dir = None, None, 0, None
 
     @property
     def model_config(self)->dict:
@@ -71,16 +72,27 @@ class DiffusionGenerator(Generator):
         t = self.task; va = t.split['val']
         self.model, self.history = train(t.X[idx], t.y[idx], t.X[va], t.y[va], t.emb.mask, len(self.classes), self.cfg,
                                          device=self.device, progress=self.progress)
-        self.n_fits += 1
+        self.n_fits += 1; self.cache_dir = None         # samples of a checkpoint no longer apply
 
     def _sample(self, y):
-        seed = int(self.rng.integers(2**31))
-        return sample_embeddings(self.model, self.model_config, self.emb.mask, np.asarray(y), len(y), self.sampler,
-                                 self.steps, self.guidance, seed=seed, clip=self.emb.token_range(), device=self.device,
-                                 progress=self.progress)
+        seed = int(self.rng.integers(2**31)); f = None
+        if self.cache_dir is not None:       # the same draw (checkpoint, labels, seed, sampler) is computed once per run
+            key = _digest(dict(y=np.asarray(y, np.int64), seed=seed, sampler=self.sampler, guidance=float(self.guidance),
+                               steps=self.steps if self.sampler != 'ddpm' else None))
+            f = Path(self.cache_dir)/f'samples-{key}.npy'
+            if f.exists(): return np.load(f)
+        X = sample_embeddings(self.model, self.model_config, self.emb.mask, np.asarray(y), len(y), self.sampler,
+                              self.steps, self.guidance, seed=seed, clip=self.emb.token_range(), device=self.device,
+                              progress=self.progress)
+        if f is not None:
+            f.parent.mkdir(parents=True, exist_ok=True); tmp = f.with_suffix('.tmp.npy')
+            np.save(tmp, X); tmp.replace(f)
+        return X
 
     @classmethod
-    def from_checkpoint(cls, task:Task, folder, **kw)->'DiffusionGenerator':
+    def from_checkpoint(cls, task:Task, folder,
+                        cache:bool=False,   # keep samples in `folder`/samples, so that notebooks sharing a run draw them once
+                        **kw)->'DiffusionGenerator':
         "Wrap a checkpoint (written by `train_cohort` on `task`'s training split)"
         model, emb, cfg = load_checkpoint(folder)
         if not np.array_equal(emb.load, task.emb.load):
@@ -89,6 +101,7 @@ class DiffusionGenerator(Generator):
         g = cls(task, TrainConfig(**cfg['train']), **kw)
         g.model, g.train_idx = model, np.asarray(task.split['train'])
         g._key, g.rng = hash(g.train_idx.tobytes()), np.random.default_rng(g.seed)
+        if cache: g.cache_dir = Path(folder)/'samples'
         if (Path(folder)/'history.json').exists():
             import json; g.history = json.loads((Path(folder)/'history.json').read_text())
         return g
@@ -117,13 +130,14 @@ def model_dir(run_dir,            # folder of the run's checkpoints
 def trained_generator(task:Task, cfg:TrainConfig,
                       run_dir,              # folder of the run's checkpoints
                       progress:bool=False,  # progress bar while training
+                      cache:bool=True,      # keep its samples in the checkpoint folder (notebooks of one run share them)
                       **kw)->DiffusionGenerator:
     "`DiffusionGenerator` of denoiser `cfg` on `task`: loaded from the run folder, or trained (and saved) first"
     d = model_dir(run_dir, task, cfg)
     hist = d/'history.json'
     done = hist.exists() and (d/'model.pt').exists() and len(json.loads(hist.read_text())['epoch']) >= cfg.epochs
     if not done: train_cohort(task.cohort, cfg, out=d, label_col=task.label, split=task.split, resume=True, progress=progress)
-    return DiffusionGenerator.from_checkpoint(task, d, **kw)
+    return DiffusionGenerator.from_checkpoint(task, d, cache=cache, **kw)
 
 # %% ../nbs/08a_experiments.ipynb #eae646dd
 BASELINES = ['real_train', 'independent_snps', 'gaussian_emb']

@@ -11,9 +11,9 @@ import torch.nn.functional as F
 from .diffusion import cosine_abar
 
 # %% auto #0
-__all__ = ['SKIPS', 'MODELS', 'timestep_embedding', 'CondEmbed', 'zero_', 'skip_weight', 'MLPDenoiser', 'LinBlock',
-           'UNetMLPDenoiser', 'ResBlock1d', 'Attn1d', 'UNetCNNDenoiser', 'MLPCNNDenoiser', 'PatchLinear',
-           'TransformerDenoiser', 'get_model', 'n_params']
+__all__ = ['SKIPS', 'MODELS', 'PAPER_CONDITIONING', 'timestep_embedding', 'CondEmbed', 'zero_', 'skip_weight', 'MLPDenoiser',
+           'LinBlock', 'UNetMLPDenoiser', 'ClassBias', 'ResBlock1d', 'Attn1d', 'UNetCNNDenoiser', 'MLPCNNDenoiser',
+           'PatchLinear', 'TransformerDenoiser', 'get_model', 'conditioning_defaults', 'n_params']
 
 # %% ../nbs/04_models.ipynb #3a35f02b
 def timestep_embedding(t:Tensor, # (B,) time in [0,1]
@@ -99,6 +99,14 @@ class UNetMLPDenoiser(nn.Module):
         return skip_weight(t, self.skip) * x + self.out(h).view_as(x)
 
 # %% ../nbs/04_models.ipynb #fe9efd54
+class ClassBias(nn.Module):
+    "s(t) * B[y]: a learned (class x position) offset of the predicted noise, scaled by a learned function of time"
+    def __init__(self, n_classes:int, size:int, hidden:int=32):
+        super().__init__()
+        self.B = nn.Embedding(n_classes + 1, size); nn.init.zeros_(self.B.weight)
+        self.s = nn.Sequential(nn.Linear(1, hidden), nn.SiLU(), nn.Linear(hidden, 1))
+    def forward(self, t, y): return self.s(t.float()[:, None]) * self.B(y)
+
 class ResBlock1d(nn.Module):
     "GroupNorm-SiLU-conv twice, FiLM (scale, shift) from the conditioning vector after the first conv"
     def __init__(self, ci:int, co:int, cdim:int, dropout:float=0.):
@@ -130,13 +138,19 @@ class UNetCNNDenoiser(nn.Module):
                  attn_levels:tuple=(2,),       # levels (0 = finest) with self-attention
                  stem:int=4,                   # genes merged by the strided input conv (1: full resolution, as the paper)
                  heads:int=4, dropout:float=0.,
-                 skip:str='gaussian'):         # residual weight, see `skip_weight`
+                 skip:str='gaussian',          # residual weight, see `skip_weight`
+                 class_ch:int=8,               # channels of a learned (class, gene) map fed to the input conv (0: FiLM only, the paper's)
+                 class_bias:bool=True):        # add a `ClassBias` to the output (False: the paper's)
         super().__init__()
-        self.shape = tuple(shape); G, L = shape; self.skip = skip
+        self.shape = tuple(shape); G, L = shape; self.skip, self.class_ch = skip, class_ch
+        self.arch = dict(class_ch=class_ch, class_bias=class_bias)   # recorded in checkpoints
+        self.cbias = ClassBias(n_classes, G * L) if class_bias else None
         self.n_down, self.stem = len(channels) - 1, stem
         cdim = 4 * channels[0]
         self.cond = CondEmbed(cdim, n_classes)
-        self.inp = nn.Conv1d(L, channels[0], stem, stride=stem) if stem > 1 else nn.Conv1d(L, channels[0], 3, padding=1)
+        if class_ch: self.cmap = nn.Embedding(n_classes + 1, class_ch * G); nn.init.normal_(self.cmap.weight, std=0.1)
+        ci = L + class_ch
+        self.inp = nn.Conv1d(ci, channels[0], stem, stride=stem) if stem > 1 else nn.Conv1d(ci, channels[0], 3, padding=1)
         self.down, self.downs, self.attn_d = nn.ModuleList(), nn.ModuleList(), nn.ModuleList()
         ch = channels[0]; skip_ch = []
         for i, c in enumerate(channels):
@@ -158,6 +172,7 @@ class UNetCNNDenoiser(nn.Module):
         G = x.shape[1]; f = self.stem * 2 ** self.n_down
         te, ce = self.cond(t, y); c = F.silu(te + ce)
         h = x.transpose(1, 2)
+        if self.class_ch: h = torch.cat([h, self.cmap(y).view(len(y), self.class_ch, G)], 1)
         if G % f: h = F.pad(h, (0, f - G % f))           # gene axis must halve cleanly
         h = self.inp(h); skips = []
         for i, (blocks, att) in enumerate(zip(self.down, self.attn_d)):
@@ -168,7 +183,9 @@ class UNetCNNDenoiser(nn.Module):
         for k, (blk, att) in enumerate(zip(self.up, self.attn_u)):
             h = att(blk(torch.cat([h, skips.pop()], 1), c))
             if k < self.n_down: h = self.ups[k](F.interpolate(h, scale_factor=2, mode='nearest'))
-        return skip_weight(t, self.skip) * x + self.out(h)[:, :, :G].transpose(1, 2)
+        out = self.out(h)[:, :, :G].transpose(1, 2)
+        if self.cbias is not None: out = out + self.cbias(t, y).view_as(out)
+        return skip_weight(t, self.skip) * x + out
 
 # %% ../nbs/04_models.ipynb #87fdfb59
 class MLPCNNDenoiser(nn.Module):
@@ -176,11 +193,12 @@ class MLPCNNDenoiser(nn.Module):
     def __init__(self, shape:tuple, n_classes:int,
                  hidden:int=512,               # MLP hidden width
                  channels:tuple=(32, 64, 128), # CNN channels per level
-                 n_res:int=1, attn_levels:tuple=(2,), stem:int=4, lam_hidden:int=32, skip:str='gaussian'):
+                 n_res:int=1, attn_levels:tuple=(2,), stem:int=4, lam_hidden:int=32, skip:str='gaussian',
+                 class_ch:int=8, class_bias:bool=True): # see `UNetCNNDenoiser`
         super().__init__()
-        self.shape, self.skip = tuple(shape), skip
+        self.shape, self.skip, self.arch = tuple(shape), skip, dict(class_ch=class_ch, class_bias=class_bias)
         self.mlp = MLPDenoiser(shape, n_classes, hidden, skip=skip)
-        self.cnn = UNetCNNDenoiser(shape, n_classes, channels, n_res, attn_levels, stem, skip=skip)
+        self.cnn = UNetCNNDenoiser(shape, n_classes, channels, n_res, attn_levels, stem, skip=skip, class_ch=class_ch, class_bias=class_bias)
         self.lam = nn.Sequential(nn.Linear(1, lam_hidden), nn.SiLU(), nn.Linear(lam_hidden, 1), nn.Sigmoid())
     def lam_of(self, t:Tensor)->Tensor: return self.lam(t.float()[:, None])[:, :, None]
     def forward(self, x, t, y):
@@ -204,13 +222,18 @@ class TransformerDenoiser(nn.Module):
                  depth:int=4,       # layers (the paper: 12)
                  heads:int=4,       # attention heads (the paper: 6)
                  dropout:float=0.,
-                 skip:str='gaussian'): # residual weight, see `skip_weight`
+                 skip:str='gaussian', # residual weight, see `skip_weight`
+                 class_pos:bool=True,  # add a learned (class, patch) embedding to every patch token (False: class token only, the paper's)
+                 class_bias:bool=True): # add a `ClassBias` to the output (False: the paper's)
         super().__init__()
-        self.shape = tuple(shape); G, L = shape; self.skip = skip
+        self.shape = tuple(shape); G, L = shape; self.skip, self.class_pos = skip, class_pos
+        self.arch = dict(class_pos=class_pos, class_bias=class_bias)   # recorded in checkpoints
+        self.cbias = ClassBias(n_classes, G * L) if class_bias else None
         self.patch, self.P = patch, -(-G // patch)
         self.emb = PatchLinear(self.P, patch * L, d)
         self.cls = nn.Parameter(torch.randn(1, 1, d) * 0.02)
         self.cond = CondEmbed(d, n_classes)
+        if class_pos: self.cpos = nn.Embedding(n_classes + 1, self.P * d); nn.init.normal_(self.cpos.weight, std=0.02)
         layer = nn.TransformerEncoderLayer(d, heads, 4 * d, dropout, activation='gelu', batch_first=True, norm_first=True)
         self.enc = nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(d)
@@ -219,9 +242,13 @@ class TransformerDenoiser(nn.Module):
         B, G, L = x.shape
         h = F.pad(x, (0, 0, 0, self.P * self.patch - G)).reshape(B, self.P, self.patch * L)
         te, ce = self.cond(t, y)
-        h = torch.cat([self.cls.expand(B, -1, -1), te[:, None], ce[:, None], self.emb(h)], 1)
+        h = self.emb(h)
+        if self.class_pos: h = h + self.cpos(y).view(B, self.P, -1)
+        h = torch.cat([self.cls.expand(B, -1, -1), te[:, None], ce[:, None], h], 1)
         h = self.norm(self.enc(h))[:, 3:]
-        return skip_weight(t, self.skip) * x + self.head(h).reshape(B, -1, L)[:, :G]
+        out = self.head(h).reshape(B, -1, L)[:, :G]
+        if self.cbias is not None: out = out + self.cbias(t, y).view_as(out)
+        return skip_weight(t, self.skip) * x + out
 
 # %% ../nbs/04_models.ipynb #33c64cbf
 MODELS = {'mlp': MLPDenoiser, 'unet_mlp': UNetMLPDenoiser, 'unet_cnn': UNetCNNDenoiser,
@@ -236,6 +263,15 @@ def get_model(name:str,        # 'mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn' or 'tr
     if len(shape) != 2: raise ValueError(f"shape must be (genes, token_len), got {shape}")
     if cfg.get('skip', 'gaussian') not in SKIPS: raise ValueError(f"unknown skip {cfg['skip']!r}: use one of {SKIPS}")
     return MODELS[name](tuple(int(s) for s in shape), int(n_classes), **cfg)
+
+PAPER_CONDITIONING = {'unet_cnn': dict(class_ch=0, class_bias=False), 'mlp_cnn': dict(class_ch=0, class_bias=False),
+                      'transformer': dict(class_pos=False, class_bias=False)}
+
+def conditioning_defaults(name:str)->dict:
+    "Our defaults for the conditioning options that differ from the paper (see `PAPER_CONDITIONING`)"
+    import inspect
+    sig = inspect.signature(MODELS[name])
+    return {k: sig.parameters[k].default for k in PAPER_CONDITIONING.get(name, {})}
 
 def n_params(model:nn.Module)->int:
     "Number of trainable parameters"

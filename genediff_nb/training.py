@@ -15,7 +15,7 @@ from .core import set_seed, get_device, check_writable
 from .cohorts import Cohort, split_cohort
 from .embedding import GeneEmbedding, fit_embedding
 from .diffusion import Schedule, EMA, diffusion_loss, drop_labels, q_sample, predict_x0, sample
-from .models import get_model
+from .models import get_model, PAPER_CONDITIONING
 
 # %% auto #0
 __all__ = ['TrainConfig', 't_levels', 'evaluate', 'lr_factor', 'train', 'TrainResult', 'train_cohort', 'load_checkpoint',
@@ -101,7 +101,7 @@ def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, 
                   T=cfg.T, **(extra_config or {}))
     set_seed(cfg.seed)
     model = get_model(cfg.model, shape, n_classes, **cfg.model_cfg).to(dev)
-    config['model_cfg'] = dict(config['model_cfg'], skip=model.skip)   # self-describing: the residual the weights were trained with
+    config['model_cfg'] = dict(config['model_cfg'], skip=model.skip, **getattr(model, 'arch', {}))   # self-describing: residual and conditioning the weights were trained with
     ema = EMA(model, cfg.ema_decay)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     spe = math.ceil(len(X_train) / cfg.batch_size); total = cfg.epochs * spe
@@ -209,7 +209,7 @@ def load_checkpoint(folder,        # checkpoint folder written by `train_cohort`
     if not (folder/'model.pt').exists(): raise FileNotFoundError(f"no model.pt in {folder}: is it a checkpoint folder written by train?")
     ck = torch.load(folder/'model.pt', weights_only=True, map_location='cpu')
     cfg = ck['config']
-    mc = {'skip': 'paper', **cfg['model_cfg']}     # checkpoints that do not name their residual were trained with the paper's
+    mc = {'skip': 'paper', **PAPER_CONDITIONING.get(cfg['model'], {}), **cfg['model_cfg']}  # older checkpoints that do not name them used the paper's
     model = get_model(cfg['model'], tuple(cfg['shape']), cfg['n_classes'], **mc)
     model.load_state_dict(ck['state_dict'])
     model.to(get_device(device)).eval()
@@ -250,8 +250,8 @@ def sample_embeddings(model:nn.Module, cfg:dict, mask, y, n:int, sampler:str='dd
 def generate(ckpt,                      # checkpoint folder, or a (model, embedding, config) tuple
              n:int=1000,                # individuals to generate
              mix=None,                  # label mix: dict class -> weight, list of n class names, None: training frequencies
-             sampler:str='ddpm',        # 'ddpm' (ancestral, all T steps, the paper's) or 'ddim'
-             steps:int|None=None,       # DDIM steps (default 50)
+             sampler:str='ddpm',        # 'ddpm' (ancestral, all T steps, the paper's) , 'ddim' or 'dpm2' (deterministic, few steps)
+             steps:int|None=None,       # steps of ddim or dpm2 (default 50)
              guidance:float=0.,         # classifier-free guidance weight (0: the paper's plain conditional model)
              batch_size:int=500, seed:int=0,
              clip='data',               # clip predicted x0: 'data' (the training tokens' range), a float, or None
@@ -268,7 +268,7 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
     if isinstance(clip, str) and clip == 'data': clip = emb.token_range()
     X = sample_embeddings(model, cfg, emb.mask, y, n, sampler, steps, guidance, batch_size, seed, clip, device, progress)
     labels = pd.DataFrame({cfg['label_col']: np.asarray(cfg['classes'])[y]}) if conditional else None
-    meta = dict(model=cfg['model'], sampler=sampler, steps=steps if sampler == 'ddim' else cfg['T'], guidance=guidance, seed=seed)
+    meta = dict(model=cfg['model'], sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'], guidance=guidance, seed=seed)
     c = emb.to_cohort(X, labels, prefix, meta)
     return (c, X) if return_embeddings else c
 
