@@ -136,7 +136,7 @@ def sample(model:nn.Module, sch:Schedule,
             x = mean + var.sqrt() * torch.randn(x.shape, generator=generator).to(device)
     elif sampler in ('ddim', 'dpm2'):
         steps = steps or 50
-        if not 1 <= steps <= T: raise ValueError(f"{sampler} steps must be in 1..{T}, got {steps}")
+        if not 1 <= steps <= T: raise ValueError(f"{sampler.upper()} steps must be in 1..{T}, got {steps}")
         ts = np.unique(np.linspace(0, T - 1, steps).round().astype(int))[::-1]
         al, sg = sch.abar.sqrt(), (1 - sch.abar).sqrt(); lam = torch.log(al / sg)   # alpha, sigma and log-SNR/2 per step
         prev = None

@@ -278,6 +278,7 @@ def label_fidelity(emb:GeneEmbedding,
                    G_test:np.ndarray, y_test,    # real test genotypes and labels
                    G_syn:np.ndarray, y_syn,      # synthetic genotypes and the labels they were generated for
                    C:float=1.0,                  # inverse L2 strength of the logistic regression
+                   tol:float=0.1,                # pass when |acc_syn / acc_real - 1| <= tol
                   )->dict:
     "Accuracy of a real-trained logistic regression on real test and on synthetic individuals (on the embedding)"
     from sklearn.linear_model import LogisticRegression
@@ -285,4 +286,4 @@ def label_fidelity(emb:GeneEmbedding,
     clf = LogisticRegression(C=C, max_iter=2000).fit(f(G_train), np.asarray(y_train))
     a_real = float(clf.score(f(G_test), np.asarray(y_test))); a_syn = float(clf.score(f(G_syn), np.asarray(y_syn)))
     return dict(acc_real_test=a_real, acc_syn=a_syn, ratio=a_syn / a_real if a_real else float('nan'),
-                passed=bool(a_syn >= 0.9 * a_real))
+                passed=bool(abs(a_syn / a_real - 1) <= tol) if a_real else False)
