@@ -11,7 +11,7 @@ from torch import nn, Tensor
 
 # %% auto #0
 __all__ = ['cosine_abar', 'Schedule', 'q_sample', 'masked_mse', 'drop_labels', 'diffusion_loss', 'guided_eps', 'predict_x0',
-           'sample', 'EMA']
+           'step_times', 'sample', 'EMA']
 
 # %% ../nbs/03_diffusion.ipynb #b110d511
 def cosine_abar(t:Tensor,       # diffusion time in [0,1]
@@ -95,6 +95,20 @@ def predict_x0(sch:Schedule, xt:Tensor, t:int, eps_hat:Tensor, mask:Tensor|None=
     return x0
 
 # %% ../nbs/03_diffusion.ipynb #9429e459
+def step_times(sch:Schedule, steps:int, spacing:str='logsnr')->np.ndarray:
+    "The `steps` distinct time steps, from T-1 down to 0, that a few-step sampler visits"
+    T = sch.T
+    if not 1 <= steps <= T: raise ValueError(f"steps must be in 1..{T}, got {steps}")
+    if spacing == 'uniform': f = np.linspace(T - 1, 0, steps)
+    elif spacing == 'logsnr':
+        ab = sch.abar.cpu().double().clamp(1e-12, 1 - 1e-12); lam = (0.5 * torch.log(ab / (1 - ab))).numpy()  # decreasing in t
+        if T >= 3: lam[T - 1] = 2 * lam[T - 2] - lam[T - 3]     # the last beta is clipped: its log-SNR is an outlier
+        f = np.interp(np.linspace(lam[T - 1], lam[0], steps), lam[::-1], np.arange(T)[::-1])  # T-1 ... 0
+    else: raise ValueError(f"unknown spacing {spacing!r}: use 'logsnr' or 'uniform'")
+    ts = np.round(f).astype(int); ts[-1] = 0; ts[0] = T - 1
+    for i in range(1, steps): ts[i] = min(ts[i], ts[i - 1] - 1)   # distinct: steps that round together move down ...
+    return np.maximum(ts, np.arange(steps)[::-1])                 # ... but never below what the rest needs
+
 def _labels(y, n:int, null:int, device)->Tensor:
     if y is None: return torch.full((n,), null, dtype=torch.long, device=device)
     y = torch.as_tensor(y, dtype=torch.long, device=device)
@@ -115,6 +129,7 @@ def sample(model:nn.Module, sch:Schedule,
            clip=None,                    # clip x0_hat at each step: a float c for [-c, c], or per-position bounds (lo, hi) of shape `shape`
            generator:torch.Generator|None=None, # CPU generator for the noise (reproducible on any device)
            device=None,
+           spacing:str='logsnr',         # where the few steps lie: 'logsnr' (uniform in log-SNR) or 'uniform' (uniform in t)
           )->Tensor:
     "Draw `n` samples (n, *shape) from the reverse process"
     device = torch.device(device) if device is not None else next(model.parameters()).device
@@ -137,7 +152,7 @@ def sample(model:nn.Module, sch:Schedule,
     elif sampler in ('ddim', 'dpm2'):
         steps = steps or 50
         if not 1 <= steps <= T: raise ValueError(f"{sampler.upper()} steps must be in 1..{T}, got {steps}")
-        ts = np.unique(np.linspace(0, T - 1, steps).round().astype(int))[::-1]
+        ts = step_times(sch, steps, spacing)
         al, sg = sch.abar.sqrt(), (1 - sch.abar).sqrt(); lam = torch.log(al / sg)   # alpha, sigma and log-SNR/2 per step
         prev = None
         for i, t in enumerate(ts):

@@ -58,10 +58,12 @@ class DiffusionGenerator(Generator):
     def __init__(self, task:Task, cfg:TrainConfig,
                  sampler:str='ddim',     # 'ddpm' (all T steps), 'ddim' or 'dpm2'
                  steps:int|None=50,      # DDIM steps
+                 spacing:str='logsnr',   # where the few steps lie ('logsnr' or 'uniform' in t)
                  guidance:float=0.,      # classifier-free guidance weight
                  device=None, progress:bool=False):
         super().__init__(task.cohort, task.emb, task.label, cfg.seed)
         self.task, self.cfg, self.sampler, self.steps, self.guidance, self.device, self.progress = task, cfg, sampler, steps, guidance, device, progress
+        self.spacing = spacing
         self.model, self.history, self.n_fits, self.cache_dir = None, None, 0, None
 
     @property
@@ -78,12 +80,13 @@ class DiffusionGenerator(Generator):
         seed = int(self.rng.integers(2**31)); f = None
         if self.cache_dir is not None:       # the same draw (checkpoint, labels, seed, sampler) is computed once per run
             key = _digest(dict(y=np.asarray(y, np.int64), seed=seed, sampler=self.sampler, guidance=float(self.guidance),
-                               steps=self.steps if self.sampler != 'ddpm' else None))
+                               steps=self.steps if self.sampler != 'ddpm' else None,
+                               spacing=self.spacing if self.sampler != 'ddpm' else None))
             f = Path(self.cache_dir)/f'samples-{key}.npy'
             if f.exists(): return np.load(f)
         X = sample_embeddings(self.model, self.model_config, self.emb.mask, np.asarray(y), len(y), self.sampler,
                               self.steps, self.guidance, seed=seed, clip=self.emb.token_range(), device=self.device,
-                              progress=self.progress)
+                              progress=self.progress, spacing=self.spacing)
         if f is not None:
             f.parent.mkdir(parents=True, exist_ok=True); tmp = f.with_suffix('.tmp.npy')
             np.save(tmp, X); tmp.replace(f)

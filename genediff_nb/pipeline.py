@@ -142,7 +142,7 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
                 _md(t[['params_M', 'epochs', 'best_epoch', 'best_val_loss', 's_per_epoch', 'train_min', 'gate_ratio', 'gate_passed']].round(4)),
                 '', f'![training curves]({rel}/11_training_curves.png)', '']
     if sa:
-        s = pd.DataFrame(sa['rows']).set_index(['task', 'sampler', 'steps', 'guidance'])
+        s = pd.DataFrame(sa['rows']); s = s.set_index(['task', 'sampler'] + (['spacing'] if 'spacing' in s else []) + ['steps', 'guidance'])
         out += ['**Sampling speed and quality** (decoded 0/1/2 genotypes per second on 2 CPU cores; `dpm2` is '
                 'DPM-Solver++(2M); gate ratio within 0.9-1.1 passes).', '',
                 _md(s[['genotypes_per_s', 'speedup_vs_ddpm', 'gate_ratio', 'AA_truth', 'AA_syn', 'af_r', 'ld_r']].round(3)), '']

@@ -237,14 +237,14 @@ def label_counts(n:int, classes, freq=None, mix=None)->np.ndarray:
 @torch.no_grad()
 def sample_embeddings(model:nn.Module, cfg:dict, mask, y, n:int, sampler:str='ddpm', steps:int|None=None,
                       guidance:float=0., batch_size:int=500, seed:int=0, clip=None, device=None,
-                      progress:bool=True)->np.ndarray:
+                      progress:bool=True, spacing:str='logsnr')->np.ndarray:
     "Embedded samples (n, G, 8) for class indices `y` (None: unconditional), in batches"
     sch = Schedule(cfg['T']); g = torch.Generator().manual_seed(seed); out = []
     dev = get_device(device); model.to(dev)
     for i in tqdm(range(0, n, batch_size), disable=not progress, desc=f'sampling ({sampler})', leave=False):
         k = min(batch_size, n - i)
         out.append(sample(model, sch, k, tuple(cfg['shape']), None if y is None else y[i:i + k], cfg['n_classes'], mask,
-                          sampler, steps, guidance, clip, g, dev).cpu().numpy())
+                          sampler, steps, guidance, clip, g, dev, spacing).cpu().numpy())
     return np.concatenate(out) if out else np.zeros((0, *cfg['shape']), np.float32)
 
 def generate(ckpt,                      # checkpoint folder, or a (model, embedding, config) tuple
@@ -252,6 +252,7 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
              mix=None,                  # label mix: dict class -> weight, list of n class names, None: training frequencies
              sampler:str='ddpm',        # 'ddpm' (ancestral, all T steps, the paper's) , 'ddim' or 'dpm2' (deterministic, few steps)
              steps:int|None=None,       # steps of ddim or dpm2 (default 50)
+             spacing:str='logsnr',      # where ddim/dpm2 put their steps: 'logsnr' or 'uniform' (in t)
              guidance:float=0.,         # classifier-free guidance weight (0: the paper's plain conditional model)
              batch_size:int=500, seed:int=0,
              clip='data',               # clip predicted x0: 'data' (the training tokens' range), a float, or None
@@ -266,9 +267,10 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
     if not conditional and mix is not None: raise ValueError("this model is unconditional: it cannot take a label mix")
     y = label_counts(n, cfg['classes'], cfg['label_freq'], mix) if conditional else None
     if isinstance(clip, str) and clip == 'data': clip = emb.token_range()
-    X = sample_embeddings(model, cfg, emb.mask, y, n, sampler, steps, guidance, batch_size, seed, clip, device, progress)
+    X = sample_embeddings(model, cfg, emb.mask, y, n, sampler, steps, guidance, batch_size, seed, clip, device, progress, spacing)
     labels = pd.DataFrame({cfg['label_col']: np.asarray(cfg['classes'])[y]}) if conditional else None
     meta = dict(model=cfg['model'], sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'], guidance=guidance, seed=seed)
+    if sampler != 'ddpm': meta['spacing'] = spacing
     c = emb.to_cohort(X, labels, prefix, meta)
     return (c, X) if return_embeddings else c
 

@@ -80,6 +80,26 @@ def test_sampling_is_reproducible_and_ddim_deterministic():
     with pytest.raises(ValueError, match='DDIM steps'): sample(net, s, 2, (16, 8), sampler='ddim', steps=50)
 
 
+@pytest.mark.parametrize('T', [3, 30, 500])
+@pytest.mark.parametrize('spacing', ['logsnr', 'uniform'])
+def test_step_times_are_distinct_and_span_the_process(T, spacing):
+    sch = Schedule(T)
+    for k in range(1, T + 1):
+        ts = step_times(sch, k, spacing)
+        assert len(ts) == k and ts[0] == T - 1 and (np.diff(ts) < 0).all() and (k == 1 or ts[-1] == 0), (k, ts)
+    with pytest.raises(ValueError, match='steps must be'): step_times(sch, T + 1, spacing)
+    with pytest.raises(ValueError, match='steps must be'): step_times(sch, 0, spacing)
+
+
+def test_logsnr_spacing_is_even_in_log_snr():
+    "Uniform-in-log-SNR steps: equal log-SNR gaps (up to rounding to integer t), so more of them at the noisy end than in t"
+    sch = Schedule(500); lam = 0.5 * torch.log(sch.abar.double() / (1 - sch.abar.double())).numpy()
+    ts = step_times(sch, 10, 'logsnr'); gaps = np.diff(lam[ts[1:-1]])       # the clipped last beta and t=0 aside
+    assert gaps.max() / gaps.min() < 1.3, gaps
+    assert (ts > 250).sum() > (step_times(sch, 10, 'uniform') > 250).sum()
+    with pytest.raises(ValueError, match='unknown spacing'): step_times(sch, 10, 'quadratic')
+
+
 class GaussianOracle(torch.nn.Module):
     "The exact noise predictor E[eps | x_t] for data x0 ~ N(mu, s^2) in every coordinate"
     def __init__(self, sch, mu=0.7, s=0.3): super().__init__(); self.sch, self.mu, self.s, self.p = sch, mu, s, torch.nn.Parameter(torch.zeros(1))
