@@ -19,7 +19,8 @@ from .models import get_model, PAPER_CONDITIONING
 
 # %% auto #0
 __all__ = ['TrainConfig', 't_levels', 'evaluate', 'lr_factor', 'train', 'TrainResult', 'train_cohort', 'load_checkpoint',
-           'label_counts', 'sample_embeddings', 'generate', 'label_fidelity']
+           'label_counts', 'sample_embeddings', 'generate', 'gate_classifier', 'label_fidelity', 'guidance_search',
+           'calibrate_guidance', 'calibrated_guidance']
 
 # %% ../nbs/05_training.ipynb #6beb6c6c
 @dataclass
@@ -253,7 +254,7 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
              sampler:str='ddpm',        # 'ddpm' (ancestral, all T steps, the paper's) , 'ddim' or 'dpm2' (deterministic, few steps)
              steps:int|None=None,       # steps of ddim or dpm2 (default 50)
              spacing:str='logsnr',      # where ddim/dpm2 put their steps: 'logsnr' or 'uniform' (in t)
-             guidance:float=0.,         # classifier-free guidance weight (0: the paper's plain conditional model)
+             guidance:float|str=0.,     # classifier-free guidance weight (0: the paper's plain conditional model), or 'calibrated'
              batch_size:int=500, seed:int=0,
              clip='data',               # clip predicted x0: 'data' (the training tokens' range), a float, or None
              device=None, progress:bool=True,
@@ -262,6 +263,10 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
             ):
     "Synthetic individuals as a `Cohort` of 0/1/2 genotypes with their generating labels"
     model, emb, cfg = load_checkpoint(ckpt, device) if isinstance(ckpt, (str, Path)) else ckpt
+    if isinstance(guidance, str):
+        if guidance != 'calibrated': raise ValueError(f"guidance must be a number or 'calibrated', got {guidance!r}")
+        if not isinstance(ckpt, (str, Path)): raise ValueError("guidance='calibrated' needs a checkpoint folder")
+        guidance = calibrated_guidance(ckpt)
     if n < 1: raise ValueError(f"n must be positive, got {n}")
     conditional = cfg['n_classes'] > 0
     if not conditional and mix is not None: raise ValueError("this model is unconditional: it cannot take a label mix")
@@ -275,17 +280,90 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
     return (c, X) if return_embeddings else c
 
 # %% ../nbs/05_training.ipynb #756e44f9
+def gate_classifier(emb:GeneEmbedding, G_train:np.ndarray, y_train, C:float=1.0):
+    "The logistic regression of `label_fidelity`, fitted on the embedded real training genotypes"
+    from sklearn.linear_model import LogisticRegression
+    return LogisticRegression(C=C, max_iter=2000).fit(emb.encode(G_train)[:, emb.mask], np.asarray(y_train))
+
 def label_fidelity(emb:GeneEmbedding,
                    G_train:np.ndarray, y_train,  # real training genotypes and labels
                    G_test:np.ndarray, y_test,    # real test genotypes and labels
                    G_syn:np.ndarray, y_syn,      # synthetic genotypes and the labels they were generated for
                    C:float=1.0,                  # inverse L2 strength of the logistic regression
                    tol:float=0.1,                # pass when |acc_syn / acc_real - 1| <= tol
+                   clf=None,                     # `gate_classifier` already fitted on (G_train, y_train): they are then not used
                   )->dict:
     "Accuracy of a real-trained logistic regression on real test and on synthetic individuals (on the embedding)"
-    from sklearn.linear_model import LogisticRegression
     f = lambda G: emb.encode(G)[:, emb.mask]
-    clf = LogisticRegression(C=C, max_iter=2000).fit(f(G_train), np.asarray(y_train))
+    if clf is None: clf = gate_classifier(emb, G_train, y_train, C)
     a_real = float(clf.score(f(G_test), np.asarray(y_test))); a_syn = float(clf.score(f(G_syn), np.asarray(y_syn)))
     return dict(acc_real_test=a_real, acc_syn=a_syn, ratio=a_syn / a_real if a_real else float('nan'),
                 passed=bool(abs(a_syn / a_real - 1) <= tol) if a_real else False)
+
+# %% ../nbs/05_training.ipynb #6a749bf5
+def guidance_search(ratio_at,                  # w -> gate ratio (acc_syn / acc_real) of samples drawn with guidance weight w
+                    tol:float=0.1,             # accept |ratio - 1| <= tol
+                    down=(-0.2, -0.4, -0.6, -0.8), # weights tried in turn when w = 0 gives over-typical samples (ratio > 1 + tol)
+                    up=(0.5, 1., 2., 4.),      # ... and when it gives samples whose label is too weak (ratio < 1 - tol)
+                    refine:int=3,              # bisections when two tried weights straddle the band
+                   )->dict:
+    "The weight nearest 0 whose ratio lies within `tol` of 1, else the one whose ratio came nearest"
+    tried = {0.: float(ratio_at(0.))}
+    ok = lambda r: abs(r - 1) <= tol
+    if not ok(tried[0.]):
+        sign = 1 if tried[0.] > 1 else -1                  # +1: too typical, walk down; -1: too weak, walk up
+        prev = 0.
+        for w in (down if sign > 0 else up):
+            r = tried[w] = float(ratio_at(w))
+            if ok(r): break
+            if (r - 1) * sign < 0:                         # jumped over the band: bisect between prev and w
+                a, b = prev, w
+                for _ in range(refine):
+                    m = round((a + b) / 2, 4); rm = tried[m] = float(ratio_at(m))
+                    if ok(rm): break
+                    a, b = (m, b) if (rm - 1) * sign > 0 else (a, m)
+                break
+            prev = w
+    good = [w for w, r in tried.items() if ok(r)]
+    w = min(good, key=abs) if good else min(tried, key=lambda w: (abs(tried[w] - 1), abs(w)))
+    return dict(w=w, ratio=tried[w], passed=ok(tried[w]), tried=[dict(w=k, ratio=v) for k, v in tried.items()])
+
+# %% ../nbs/05_training.ipynb #8e3282a8
+def calibrate_guidance(ckpt,                       # checkpoint folder written by `train_cohort` / `genediff train`
+                       cohort:Cohort,              # the cohort it was trained on (its split.npz indexes this cohort)
+                       sampler:str='ddim', steps:int|None=50, spacing:str='logsnr', # the sampler the weight is for
+                       tol:float=0.1, seed:int=0,
+                       save:bool=True,             # write guidance.json into the checkpoint folder
+                       overwrite:bool=False,       # replace an existing guidance.json
+                       device=None, progress:bool=False)->dict:
+    "Guidance weight whose samples carry their labels as often as real validation individuals do (see `guidance_search`)"
+    folder = Path(ckpt); model, emb, cfg = load_checkpoint(folder, device)
+    if not cfg['n_classes']: raise ValueError("this model is unconditional: there is no guidance weight to calibrate")
+    if save: check_writable(folder/'guidance.json', overwrite)
+    if cohort.m != emb.m: raise ValueError(f"the checkpoint's embedding has {emb.m} SNPs but the cohort {cohort.m}: not the training cohort")
+    with np.load(folder/'split.npz') as z: split = {k: z[k] for k in z.files}
+    if max(int(v.max()) for v in split.values() if len(v)) >= cohort.n:
+        raise ValueError(f"the checkpoint's split indexes more than the cohort's {cohort.n} individuals: not the training cohort")
+    lc = cfg['label_col']
+    if lc not in cohort.labels.columns: raise ValueError(f"the cohort has no label column {lc!r} (the checkpoint was trained on it)")
+    names = cohort.labels[lc].astype(str).values; classes = list(cfg['classes'])
+    bad = sorted(set(names[np.r_[split['train'], split['val']]]) - set(classes))
+    if bad: raise ValueError(f"label(s) {bad} are not among the checkpoint's classes {classes}: not the training cohort")
+    y = np.array([classes.index(k) if k in classes else -1 for k in names])
+    tr, va = split['train'], split['val']
+    clip = emb.token_range(); clf = gate_classifier(emb, cohort.G[tr], y[tr])
+    def ratio_at(w):
+        X = sample_embeddings(model, cfg, emb.mask, y[va], len(va), sampler, steps, w, seed=seed, clip=clip, device=device,
+                              progress=progress, spacing=spacing)
+        return label_fidelity(emb, None, None, cohort.G[va], y[va], emb.decode(X), y[va], tol=tol, clf=clf)['ratio']
+    res = guidance_search(ratio_at, tol)
+    res.update(sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'], spacing=spacing, tol=tol, seed=seed,
+               split='val', n=int(len(va)))
+    if save: (folder/'guidance.json').write_text(json.dumps(res, indent=1))
+    return res
+
+def calibrated_guidance(folder)->float:
+    "The weight `calibrate_guidance` wrote into a checkpoint folder"
+    f = Path(folder)/'guidance.json'
+    if not f.exists(): raise FileNotFoundError(f"no guidance.json in {folder}: run calibrate_guidance (or `genediff calibrate`) first")
+    return float(json.loads(f.read_text())['w'])
