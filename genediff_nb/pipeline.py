@@ -152,7 +152,12 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
                 _md(s[['genotypes_per_s', 'speedup_vs_ddpm', 'gate_ratio', 'AA_truth', 'AA_syn', 'af_r', 'ld_r']].round(3)), '']
     rs = _load(fig_dir, 'run_summary')
     if rs:
-        out += [f"**Run time** of `genediff-paper --preset {rs['preset']}` here (2 CPU cores): {rs['seconds'] / 60:.1f} min.", '',
+        train_min = sum(r['train_s'] for r in tr['training']) / 60 if tr else 0.
+        t11 = sum(n['seconds'] for n in rs['notebooks'] if n['notebook'].startswith('11_')) / 60
+        how = ('' if not tr else f" This includes training the denoisers ({train_min:.0f} min)." if t11 >= train_min else
+               f" The denoisers' checkpoints were reused from an earlier run, so this excludes training them ({train_min:.0f} min, "
+               f"from their histories): a run from a fresh clone takes about {rs['seconds'] / 60 + train_min:.0f} min.")
+        out += [f"**Run time** of `genediff-paper --preset {rs['preset']}` here (2 CPU cores): {rs['seconds'] / 60:.1f} min.{how}", '',
                 _md(pd.DataFrame(rs['notebooks']).assign(minutes=lambda d: (d.seconds / 60).round(1))[['notebook', 'minutes', 'status']].set_index('notebook')), '']
     return '\n'.join(out)
 

@@ -206,6 +206,18 @@ def test_quality_gate_quick(trained, small_pop):
     assert g['acc_real_test'] > 0.6 and g['passed'], g
 
 
+def test_calibrated_guidance(trained, small_pop):
+    "Calibration reads the checkpoint's validation split, writes guidance.json once, and sampling with it uses that weight"
+    with pytest.raises(FileNotFoundError, match='genediff calibrate'): generate(trained.out, 4, guidance='calibrated', progress=False)
+    with pytest.raises(ValueError, match="'calibrated'"): generate(trained.out, 4, guidance='sharp', progress=False)
+    r = calibrate_guidance(trained.out, small_pop, steps=10)
+    assert r['tried'][0]['w'] == 0 and r['split'] == 'val' and r['n'] == len(trained.split['val'])
+    assert r['passed'] == (abs(r['ratio'] - 1) <= 0.1) and r['ratio'] == [t['ratio'] for t in r['tried'] if t['w'] == r['w']][0]
+    assert generate(trained.out, 6, sampler='ddim', steps=5, guidance='calibrated', progress=False).meta['guidance'] == r['w']
+    with pytest.raises(FileExistsError): calibrate_guidance(trained.out, small_pop)
+    with pytest.raises(ValueError, match='not the training cohort'): calibrate_guidance(trained.out, small_pop.subset(np.arange(10)), save=False)
+
+
 def test_unconditional_model(small_pop):
     r = train_cohort(small_pop, TrainConfig(model='mlp', model_cfg=dict(hidden=16), T=20, epochs=1, conditional=False), None, progress=False)
     assert r.config['n_classes'] == 0
