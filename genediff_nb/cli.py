@@ -78,16 +78,19 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--overwrite', action='store_true', help='replace existing output files')
     s.add_argument('--device', help="'cpu', 'cuda', ... (omitted: GPU when present, else CPU)")
     s.add_argument('--no-progress', action='store_true', help='no progress bar')
-    c = sub.add_parser('calibrate', help="find the guidance weight whose samples carry their labels as often as real validation "
-                       "individuals do, and write it to <checkpoint>/guidance.json (used by `sample --guidance calibrated`)",
+    c = sub.add_parser('calibrate', help="find the guidance weight whose samples carry their labels as often as unseen real "
+                       "individuals do (cross-fitted over the training and validation splits), and write it to "
+                       "<checkpoint>/guidance.json (used by `sample --guidance calibrated`)",
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    c.add_argument('cohort', help='the cohort the checkpoint was trained on (same file, same label table): its validation split is used')
+    c.add_argument('cohort', help='the cohort the checkpoint was trained on (same file, same label table): its training and validation splits are used, never the test split')
     c.add_argument('--labels', help='label table of a file cohort')
     c.add_argument('--checkpoint', required=True, help='checkpoint folder written by `genediff train`')
     c.add_argument('--sampler', default='ddim', choices=['ddpm', 'ddim', 'dpm2'], help='the sampler the weight is calibrated for')
     c.add_argument('--steps', type=int, default=50, help='steps of ddim or dpm2')
     c.add_argument('--spacing', default='logsnr', choices=['logsnr', 'uniform'], help='where ddim/dpm2 put their steps')
-    c.add_argument('--tol', type=float, default=0.1, help='accept |acc_syn / acc_real - 1| <= tol on the validation split')
+    c.add_argument('--tol', type=float, default=0.1, help='the gate: |acc_syn / acc_real - 1| <= tol; the search stops within tol/2')
+    c.add_argument('--draws', type=int, default=1000, help='synthetic individuals drawn per weight tried, at most (fewer when clearly off)')
+    c.add_argument('--folds', type=int, default=5, help='cross-fitted logistic regressions of the real reference accuracy')
     c.add_argument('--quick', action='store_true', help='for the built-in cohorts: the small version (as in `train --quick`)')
     c.add_argument('--seed', type=int, default=0, help='seed of the built-in cohort (as in `train`) and of the sampling noise')
     c.add_argument('--overwrite', action='store_true', help='replace an existing guidance.json')
@@ -138,7 +141,8 @@ def cmd_sample(a)->dict:
 def cmd_calibrate(a)->dict:
     "`genediff calibrate`"
     c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed)
-    r = calibrate_guidance(a.checkpoint, c, a.sampler, a.steps, a.spacing, a.tol, a.seed, overwrite=a.overwrite, device=a.device)
+    r = calibrate_guidance(a.checkpoint, c, a.sampler, a.steps, a.spacing, a.tol, a.seed, a.draws, a.folds,
+                           overwrite=a.overwrite, device=a.device)
     print(json.dumps(r, indent=1))
     return r
 

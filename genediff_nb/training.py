@@ -19,8 +19,8 @@ from .models import get_model, PAPER_CONDITIONING
 
 # %% auto #0
 __all__ = ['TrainConfig', 't_levels', 'evaluate', 'lr_factor', 'train', 'TrainResult', 'train_cohort', 'load_checkpoint',
-           'label_counts', 'sample_embeddings', 'generate', 'gate_classifier', 'label_fidelity', 'guidance_search',
-           'calibrate_guidance', 'calibrated_guidance']
+           'label_counts', 'sample_embeddings', 'generate', 'gate_classifier', 'ratio_se', 'label_fidelity',
+           'guidance_search', 'crossfit_accuracy', 'calibrate_guidance', 'calibrated_guidance']
 
 # %% ../nbs/05_training.ipynb #6beb6c6c
 @dataclass
@@ -285,6 +285,11 @@ def gate_classifier(emb:GeneEmbedding, G_train:np.ndarray, y_train, C:float=1.0)
     from sklearn.linear_model import LogisticRegression
     return LogisticRegression(C=C, max_iter=2000).fit(emb.encode(G_train)[:, emb.mask], np.asarray(y_train))
 
+def ratio_se(a_syn:float, n_syn:int, a_real:float, n_real:int)->float:
+    "Standard error of a_syn / a_real for two independent binomial accuracies (delta method)"
+    if not (a_syn > 0 and a_real > 0): return float('nan')
+    return float(a_syn / a_real * np.sqrt((1 - a_syn) / (a_syn * n_syn) + (1 - a_real) / (a_real * n_real)))
+
 def label_fidelity(emb:GeneEmbedding,
                    G_train:np.ndarray, y_train,  # real training genotypes and labels
                    G_test:np.ndarray, y_test,    # real test genotypes and labels
@@ -298,18 +303,21 @@ def label_fidelity(emb:GeneEmbedding,
     if clf is None: clf = gate_classifier(emb, G_train, y_train, C)
     a_real = float(clf.score(f(G_test), np.asarray(y_test))); a_syn = float(clf.score(f(G_syn), np.asarray(y_syn)))
     return dict(acc_real_test=a_real, acc_syn=a_syn, ratio=a_syn / a_real if a_real else float('nan'),
+                ratio_se=ratio_se(a_syn, len(G_syn), a_real, len(G_test)),
                 passed=bool(abs(a_syn / a_real - 1) <= tol) if a_real else False)
 
 # %% ../nbs/05_training.ipynb #6a749bf5
 def guidance_search(ratio_at,                  # w -> gate ratio (acc_syn / acc_real) of samples drawn with guidance weight w
-                    tol:float=0.1,             # accept |ratio - 1| <= tol
-                    down=(-0.2, -0.4, -0.6, -0.8), # weights tried in turn when w = 0 gives over-typical samples (ratio > 1 + tol)
-                    up=(0.5, 1., 2., 4.),      # ... and when it gives samples whose label is too weak (ratio < 1 - tol)
-                    refine:int=3,              # bisections when two tried weights straddle the band
+                    tol:float=0.1,             # the gate: |ratio - 1| <= tol
+                    accept:float|None=None,    # stop at |ratio - 1| <= accept (default tol / 2: a margin for the test's noise)
+                    down=(-0.2, -0.4, -0.6, -0.8), # weights tried in turn when w = 0 gives over-typical samples (ratio > 1 + accept)
+                    up=(0.5, 1., 2., 4.),      # ... and when it gives samples whose label is too weak (ratio < 1 - accept)
+                    refine:int=4,              # bisections when two tried weights straddle the band
                    )->dict:
-    "The weight nearest 0 whose ratio lies within `tol` of 1, else the one whose ratio came nearest"
+    "The weight nearest 0 whose ratio lies within `accept` of 1, else the one whose ratio came nearest"
+    accept = tol / 2 if accept is None else accept
     tried = {0.: float(ratio_at(0.))}
-    ok = lambda r: abs(r - 1) <= tol
+    ok = lambda r: abs(r - 1) <= accept
     if not ok(tried[0.]):
         sign = 1 if tried[0.] > 1 else -1                  # +1: too typical, walk down; -1: too weak, walk up
         prev = 0.
@@ -326,20 +334,38 @@ def guidance_search(ratio_at,                  # w -> gate ratio (acc_syn / acc_
             prev = w
     good = [w for w, r in tried.items() if ok(r)]
     w = min(good, key=abs) if good else min(tried, key=lambda w: (abs(tried[w] - 1), abs(w)))
-    return dict(w=w, ratio=tried[w], passed=ok(tried[w]), tried=[dict(w=k, ratio=v) for k, v in tried.items()])
+    return dict(w=w, ratio=tried[w], passed=bool(abs(tried[w] - 1) <= tol), accept=accept,
+                tried=[dict(w=k, ratio=v) for k, v in tried.items()])
 
 # %% ../nbs/05_training.ipynb #8e3282a8
+def crossfit_accuracy(emb:GeneEmbedding, G:np.ndarray, y, folds:int=5, C:float=1.0, seed:int=0)->float:
+    "Out-of-fold accuracy of the gate classifier: each stratified fold of (G, y) scored by a `gate_classifier` fitted without it"
+    import warnings
+    from sklearn.model_selection import StratifiedKFold
+    y = np.asarray(y); k = int(min(folds, np.bincount(y).max()))
+    if k < 2: raise ValueError("cross-fitting needs at least 2 individuals of some class")
+    X, hits = emb.encode(G)[:, emb.mask], np.zeros(len(y), bool)
+    with warnings.catch_warnings():                  # a class rarer than `folds` only warns: its individuals are still scored
+        warnings.filterwarnings('ignore', message='The least populated class')
+        for fit, held in StratifiedKFold(k, shuffle=True, random_state=seed).split(X, y):
+            hits[held] = gate_classifier(emb, G[fit], y[fit], C).predict(X[held]) == y[held]
+    return float(hits.mean())
+
 def calibrate_guidance(ckpt,                       # checkpoint folder written by `train_cohort` / `genediff train`
                        cohort:Cohort,              # the cohort it was trained on (its split.npz indexes this cohort)
                        sampler:str='ddim', steps:int|None=50, spacing:str='logsnr', # the sampler the weight is for
                        tol:float=0.1, seed:int=0,
+                       draws:int=1000,             # synthetic individuals per weight, at most (fewer when clearly off)
+                       folds:int=5,                # cross-fitted reference classifiers
+                       accept:float|None=None,     # see `guidance_search` (default tol / 2)
                        save:bool=True,             # write guidance.json into the checkpoint folder
                        overwrite:bool=False,       # replace an existing guidance.json
                        device=None, progress:bool=False)->dict:
-    "Guidance weight whose samples carry their labels as often as real validation individuals do (see `guidance_search`)"
+    "Guidance weight whose samples carry their labels as often as unseen real individuals do (see `guidance_search`)"
     folder = Path(ckpt); model, emb, cfg = load_checkpoint(folder, device)
     if not cfg['n_classes']: raise ValueError("this model is unconditional: there is no guidance weight to calibrate")
     if save: check_writable(folder/'guidance.json', overwrite)
+    if draws < 1: raise ValueError(f"draws must be at least 1, got {draws}")
     if cohort.m != emb.m: raise ValueError(f"the checkpoint's embedding has {emb.m} SNPs but the cohort {cohort.m}: not the training cohort")
     with np.load(folder/'split.npz') as z: split = {k: z[k] for k in z.files}
     if max(int(v.max()) for v in split.values() if len(v)) >= cohort.n:
@@ -347,18 +373,32 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
     lc = cfg['label_col']
     if lc not in cohort.labels.columns: raise ValueError(f"the cohort has no label column {lc!r} (the checkpoint was trained on it)")
     names = cohort.labels[lc].astype(str).values; classes = list(cfg['classes'])
-    bad = sorted(set(names[np.r_[split['train'], split['val']]]) - set(classes))
+    pool = np.r_[split['train'], split['val']]                 # real individuals the test split never sees
+    bad = sorted(set(names[pool]) - set(classes))
     if bad: raise ValueError(f"label(s) {bad} are not among the checkpoint's classes {classes}: not the training cohort")
     y = np.array([classes.index(k) if k in classes else -1 for k in names])
-    tr, va = split['train'], split['val']
-    clip = emb.token_range(); clf = gate_classifier(emb, cohort.G[tr], y[tr])
+    a_real = crossfit_accuracy(emb, cohort.G[pool], y[pool], folds, seed=seed)
+    clf = gate_classifier(emb, cohort.G[split['train']], y[split['train']])   # the gate's classifier scores the synthetic
+    ys_all = np.random.default_rng(seed).permutation(label_counts(draws, classes, cfg['label_freq']))
+    chunk, accept_ = max(len(split['val']), 200), tol / 2 if accept is None else accept
+    clip, log = emb.token_range(), {}
     def ratio_at(w):
-        X = sample_embeddings(model, cfg, emb.mask, y[va], len(va), sampler, steps, w, seed=seed, clip=clip, device=device,
-                              progress=progress, spacing=spacing)
-        return label_fidelity(emb, None, None, cohort.G[va], y[va], emb.decode(X), y[va], tol=tol, clf=clf)['ratio']
-    res = guidance_search(ratio_at, tol)
+        hits = n = 0
+        for k, s in enumerate(range(0, draws, chunk)):
+            ys = ys_all[s:s + chunk]
+            X = sample_embeddings(model, cfg, emb.mask, ys, len(ys), sampler, steps, w, seed=seed + k, clip=clip,
+                                  device=device, progress=progress, spacing=spacing)
+            F = emb.encode(emb.decode(X))[:, emb.mask]
+            hits += int((clf.predict(F) == ys).sum()); n += len(ys)
+            r, se = hits / n / a_real, ratio_se(hits / n, n, a_real, len(pool))
+            if abs(r - 1) - accept_ > 3 * se: break           # clearly outside the accepted band: no need for more draws
+        log[float(w)] = dict(n=int(n), se=round(se, 4))
+        return r
+    res = guidance_search(ratio_at, tol, accept)
+    for t in res['tried']: t.update(log[t['w']])
     res.update(sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'], spacing=spacing, tol=tol, seed=seed,
-               split='val', n=int(len(va)))
+               reference='cross-fitted', folds=folds, acc_real=a_real, n_real=int(len(pool)), draws=draws,
+               se=log[res['w']]['se'])
     if save: (folder/'guidance.json').write_text(json.dumps(res, indent=1))
     return res
 

@@ -1,5 +1,5 @@
 "Diffusion, denoisers, training and sampling: schedule, masking, resume, sampling contract, CLI round trip, quality gate"
-import numpy as np, pytest, torch
+import dataclasses, numpy as np, pytest, torch
 from pathlib import Path
 from genediff_nb.diffusion import *
 from genediff_nb.models import get_model, MODELS, n_params
@@ -207,12 +207,18 @@ def test_quality_gate_quick(trained, small_pop):
 
 
 def test_calibrated_guidance(trained, small_pop):
-    "Calibration reads the checkpoint's validation split, writes guidance.json once, and sampling with it uses that weight"
+    "Calibration never reads the test split, writes guidance.json once, and sampling with it uses that weight"
     with pytest.raises(FileNotFoundError, match='genediff calibrate'): generate(trained.out, 4, guidance='calibrated', progress=False)
     with pytest.raises(ValueError, match="'calibrated'"): generate(trained.out, 4, guidance='sharp', progress=False)
-    r = calibrate_guidance(trained.out, small_pop, steps=10)
-    assert r['tried'][0]['w'] == 0 and r['split'] == 'val' and r['n'] == len(trained.split['val'])
+    sp = trained.split
+    r = calibrate_guidance(trained.out, small_pop, steps=10, draws=300)
+    assert r['tried'][0]['w'] == 0 and r['reference'] == 'cross-fitted' and r['n_real'] == len(sp['train']) + len(sp['val'])
     assert r['passed'] == (abs(r['ratio'] - 1) <= 0.1) and r['ratio'] == [t['ratio'] for t in r['tried'] if t['w'] == r['w']][0]
+    assert all(0 < t['n'] <= 300 and t['se'] > 0 for t in r['tried'])
+    # the test split's genotypes do not enter: scrambling them leaves the result unchanged
+    G = small_pop.G.copy(); G[sp['test']] = np.random.default_rng(1).integers(0, 3, G[sp['test']].shape).astype(G.dtype)
+    r2 = calibrate_guidance(trained.out, dataclasses.replace(small_pop, G=G, haps=None), steps=10, draws=300, save=False)
+    assert r2['tried'] == r['tried']
     assert generate(trained.out, 6, sampler='ddim', steps=5, guidance='calibrated', progress=False).meta['guidance'] == r['w']
     with pytest.raises(FileExistsError): calibrate_guidance(trained.out, small_pop)
     with pytest.raises(ValueError, match='not the training cohort'): calibrate_guidance(trained.out, small_pop.subset(np.arange(10)), save=False)
