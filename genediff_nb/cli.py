@@ -89,7 +89,7 @@ def parser()->argparse.ArgumentParser:
     c.add_argument('--steps', type=int, default=50, help='steps of ddim or dpm2')
     c.add_argument('--spacing', default='logsnr', choices=['logsnr', 'uniform'], help='where ddim/dpm2 put their steps')
     c.add_argument('--tol', type=float, default=0.1, help='the gate: |acc_syn / acc_real - 1| <= tol; the search stops within tol/2')
-    c.add_argument('--draws', type=int, default=1000, help='synthetic individuals drawn per weight tried, at most (fewer when clearly off)')
+    c.add_argument('--draws', type=int, default=1000, help='synthetic individuals drawn per weight tried, at most (fewer when clearly inside or outside the band)')
     c.add_argument('--folds', type=int, default=5, help='cross-fitted logistic regressions of the real reference accuracy')
     c.add_argument('--quick', action='store_true', help='for the built-in cohorts: the small version (as in `train --quick`)')
     c.add_argument('--seed', type=int, default=0, help='seed of the built-in cohort (as in `train`) and of the sampling noise')

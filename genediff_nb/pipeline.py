@@ -10,8 +10,8 @@ import pandas as pd
 from .core import project_root, cohort_tag
 
 # %% auto #0
-__all__ = ['PRESETS', 'PAPER_RECOVERY_NOTE', 'experiment_notebooks', 'run_pipeline', 'format_summary', 'results_markdown',
-           'readme_results', 'update_readme', 'main']
+__all__ = ['PRESETS', 'PAPER_RECOVERY_NOTE', 'RESULT_FILES', 'experiment_notebooks', 'run_pipeline', 'machine',
+           'describe_machine', 'format_summary', 'results_markdown', 'readme_results', 'update_readme', 'main']
 
 # %% ../nbs/09a_pipeline.ipynb #3bb6a17d
 PRESETS = {'quick': dict(QUICK=True), 'paper': dict(QUICK=False)}
@@ -39,7 +39,7 @@ def run_pipeline(preset:str='quick',       # 'quick' or 'paper'
     nbs = experiment_notebooks(root, only)
     if not nbs: raise FileNotFoundError(f"no experiment notebooks matched {only}")
     parameters = {**PRESETS[preset], **(params or {})}
-    summary = dict(preset=preset, parameters=parameters, notebooks=[])
+    summary = dict(preset=preset, parameters=parameters, machine=machine(), notebooks=[])
     t_all = time.time()
     for i, nb in enumerate(nbs, 1):
         print(f'[{i}/{len(nbs)}] {nb.name} ...', flush=True)
@@ -67,9 +67,20 @@ def run_pipeline(preset:str='quick',       # 'quick' or 'paper'
     (figures_dir(preset == 'quick')/'run_summary.json').write_text(json.dumps(summary, indent=1))
     return summary
 
+def machine()->dict:
+    "Where a run happens (stored in its summary, so that run times are read against the right machine)"
+    import platform, torch
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return dict(cpus=os.cpu_count(), gpu=gpu, torch=torch.__version__, python=platform.python_version())
+
+def describe_machine(m:dict|None)->str:
+    "'2 CPU cores', '16 CPU cores + NVIDIA H100 80GB HBM3', ... (summaries written before machines were recorded: this one)"
+    m = m or dict(cpus=2, gpu=None)
+    return f"{m['cpus']} CPU cores" + (f" + {m['gpu']}" if m.get('gpu') else '')
+
 def format_summary(s:dict)->str:
     "The run summary as a small text table"
-    lines = [f"preset {s['preset']}: {len(s['notebooks'])} notebook(s) in {s['seconds'] / 60:.1f} min"]
+    lines = [f"preset {s['preset']}: {len(s['notebooks'])} notebook(s) in {s['seconds'] / 60:.1f} min on {describe_machine(s.get('machine'))}"]
     lines += [f"  {r['notebook']:<40} {r['seconds']:>8.1f}s  {r['status']}" for r in s['notebooks']]
     return '\n'.join(lines)
 
@@ -78,6 +89,8 @@ PAPER_RECOVERY_NOTE = ("For comparison, the paper (one run, checkpoints and clas
                        "computed from its accuracy table, MLP / Transformer / CNN classifier): ALS with its MLP denoiser "
                        "96.7 / 93.4 / 91.7, 1000 Genomes with its MLP+CNN denoiser 93.1 / 85.0 / 77.6; averages over its "
                        "six rows: MLP+CNN 89.48, MLP 78.06, CNN 43.17, Transformer 42.56.")
+
+RESULT_FILES = ('11_diffusion', '12_tstr', '13_augmentation', '14_realism', '15_sampling')
 
 def _load(d:Path, name:str):
     p = d/f'{name}.json'
@@ -98,7 +111,8 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
                     )->str:
     "The results of one run as markdown: TSTR/recovery, augmentation, realism and privacy, training and sampling"
     fig_dir = Path(fig_dir); out = [f'### {title}', '']
-    tr, ts, au, re_, sa = (_load(fig_dir, n) for n in ('11_diffusion', '12_tstr', '13_augmentation', '14_realism', '15_sampling'))
+    tr, ts, au, re_, sa = (_load(fig_dir, n) for n in RESULT_FILES)
+    rs = _load(fig_dir, 'run_summary'); where = describe_machine(rs.get('machine') if rs else None)
     if ts:
         u = pd.DataFrame(ts['rows'])
         rec = u[u.trained_on != 'real'].assign(cell=lambda d: [_pm(m, s) for m, s in zip(d.recovery_mean, d.recovery_sd)])
@@ -149,18 +163,19 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
                 '', f'![training curves]({rel}/11_training_curves.png)', '']
     if sa:
         s = pd.DataFrame(sa['rows']); s = s.set_index(['task', 'sampler'] + (['spacing'] if 'spacing' in s else []) + ['steps', 'guidance'])
-        out += ['**Sampling speed and quality** (decoded 0/1/2 genotypes per second on 2 CPU cores; `dpm2` is '
+        out += [f'**Sampling speed and quality** (decoded 0/1/2 genotypes per second on {where}; `dpm2` is '
                 'DPM-Solver++(2M); gate ratio within 0.9-1.1 passes).', '',
                 _md(s[['genotypes_per_s', 'speedup_vs_ddpm', 'gate_ratio', 'AA_truth', 'AA_syn', 'af_r', 'ld_r']].round(3)), '']
-    rs = _load(fig_dir, 'run_summary')
     if rs:
         train_min = sum(r['train_s'] for r in tr['training']) / 60 if tr else 0.
         t11 = sum(n['seconds'] for n in rs['notebooks'] if n['notebook'].startswith('11_')) / 60
         how = ('' if not tr else f" This includes training the denoisers ({train_min:.0f} min)." if t11 >= train_min else
                f" The denoisers' checkpoints were reused from an earlier run, so this excludes training them ({train_min:.0f} min, "
                f"from their histories): a run from a fresh clone takes about {rs['seconds'] / 60 + train_min:.0f} min.")
-        out += [f"**Run time** of `genediff-paper --preset {rs['preset']}` here (2 CPU cores): {rs['seconds'] / 60:.1f} min.{how}", '',
+        out += [f"**Run time** of `genediff-paper --preset {rs['preset']}` on {where}: {rs['seconds'] / 60:.1f} min.{how}", '',
                 _md(pd.DataFrame(rs['notebooks']).assign(minutes=lambda d: (d.seconds / 60).round(1))[['notebook', 'minutes', 'status']].set_index('notebook')), '']
+    if (fig_dir/'executed').is_dir():     # the run's executed notebooks, kept where a results file could not be
+        out += [f"The executed notebooks of this run (every table they printed): [{rel}/executed/]({rel}/executed/).", '']
     return '\n'.join(out)
 
 def readme_results(root:Path|None=None)->str:
@@ -168,7 +183,8 @@ def readme_results(root:Path|None=None)->str:
     root = Path(root or project_root()); parts = []
     if (root/'figures'/'12_tstr.json').exists(): parts.append(results_markdown(root/'figures'))
     for d in sorted((root/'figures'/'cohorts').glob('*/')):
-        if (d/'12_tstr.json').exists(): parts.append(results_markdown(d, f'figures/cohorts/{d.name}', f'Your cohort: {d.name}'))
+        if any((d/f'{n}.json').exists() for n in RESULT_FILES):
+            parts.append(results_markdown(d, f'figures/cohorts/{d.name}', f'Your cohort: {d.name}'))
     q = _load(root/'figures'/'quick', 'run_summary')
     if q: parts.append(f"The quick preset (`make quick`, what CI and `make test` exercise through nbdev_test) took {q['seconds'] / 60:.1f} min here.")
     return '\n\n'.join(parts) if parts else '_No paper-preset results yet: run `make paper`._'

@@ -355,7 +355,7 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
                        cohort:Cohort,              # the cohort it was trained on (its split.npz indexes this cohort)
                        sampler:str='ddim', steps:int|None=50, spacing:str='logsnr', # the sampler the weight is for
                        tol:float=0.1, seed:int=0,
-                       draws:int=1000,             # synthetic individuals per weight, at most (fewer when clearly off)
+                       draws:int=1000,             # synthetic individuals per weight, at most (fewer when the answer is clear)
                        folds:int=5,                # cross-fitted reference classifiers
                        accept:float|None=None,     # see `guidance_search` (default tol / 2)
                        save:bool=True,             # write guidance.json into the checkpoint folder
@@ -391,7 +391,7 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
             F = emb.encode(emb.decode(X))[:, emb.mask]
             hits += int((clf.predict(F) == ys).sum()); n += len(ys)
             r, se = hits / n / a_real, ratio_se(hits / n, n, a_real, len(pool))
-            if abs(r - 1) - accept_ > 3 * se: break           # clearly outside the accepted band: no need for more draws
+            if abs(abs(r - 1) - accept_) > 3 * se: break      # clearly outside or clearly inside the accepted band: decided
         log[float(w)] = dict(n=int(n), se=round(se, 4))
         return r
     res = guidance_search(ratio_at, tol, accept)

@@ -1,5 +1,5 @@
 "The runner and the generated README section"
-import json, pytest
+import json, os, pytest
 from pathlib import Path
 from genediff_nb.pipeline import results_markdown, update_readme, experiment_notebooks, main
 
@@ -36,3 +36,19 @@ def test_runner_passes_parameters(monkeypatch):
     pl.main(['-p', 'N_SEEDS=2', '-p', "MODELS=['mlp']", '-p', 'SAMPLER=ddpm', '--seed', '3'])
     assert seen == {'N_SEEDS': 2, 'MODELS': ['mlp'], 'SAMPLER': 'ddpm', 'SEED': 3}
     with pytest.raises(SystemExit): pl.main(['-p', 'no equals sign'])
+
+
+def test_run_time_read_against_its_machine(tmp_path):
+    "A run summary records where it ran; the README says so instead of assuming this 2-core machine"
+    from genediff_nb.pipeline import machine, format_summary, readme_results
+    m = machine(); assert m['cpus'] == os.cpu_count() and 'torch' in m
+    s = dict(preset='paper', seconds=600., machine=dict(cpus=16, gpu='Some GPU'), notebooks=[dict(notebook='15_sampling.ipynb', seconds=600., status='ok')])
+    assert '16 CPU cores + Some GPU' in format_summary(s)
+    d = tmp_path/'figures'/'cohorts'/'mine'; d.mkdir(parents=True)
+    (d/'run_summary.json').write_text(json.dumps(s))
+    (d/'15_sampling.json').write_text(json.dumps(dict(rows=[dict(task='t', sampler='ddim', steps=10, guidance=0., genotypes_per_s=5., speedup_vs_ddpm=2.,
+                                                               gate_ratio=1., AA_truth=.5, AA_syn=.5, af_r=1., ld_r=1.)])))
+    md = readme_results(tmp_path)        # a cohort folder without TSTR results still gets its section
+    assert 'Your cohort: mine' in md and 'on 16 CPU cores + Some GPU: 10.0 min' in md and 'per second on 16 CPU cores + Some GPU' in md
+    s.pop('machine'); (d/'run_summary.json').write_text(json.dumps(s))
+    assert 'on 2 CPU cores: 10.0 min' in readme_results(tmp_path)   # summaries from before machines were recorded: this one
