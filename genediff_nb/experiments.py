@@ -140,7 +140,9 @@ def trained_generator(task:Task, cfg:TrainConfig,
     hist = d/'history.json'
     done = hist.exists() and (d/'model.pt').exists() and len(json.loads(hist.read_text())['epoch']) >= cfg.epochs
     if not done: train_cohort(task.cohort, cfg, out=d, label_col=task.label, split=task.split, resume=True, progress=progress)
-    return DiffusionGenerator.from_checkpoint(task, d, cache=cache, **kw)
+    g = DiffusionGenerator.from_checkpoint(task, d, cache=cache, **kw)
+    g.trained_in_run = not done          # recorded by 11_diffusion, so that run times say whether they include training
+    return g
 
 # %% ../nbs/08a_experiments.ipynb #eae646dd
 BASELINES = ['real_train', 'independent_snps', 'gaussian_emb']

@@ -10,8 +10,9 @@ import pandas as pd
 from .core import project_root, cohort_tag
 
 # %% auto #0
-__all__ = ['PRESETS', 'PAPER_RECOVERY_NOTE', 'RESULT_FILES', 'experiment_notebooks', 'run_pipeline', 'machine',
-           'describe_machine', 'format_summary', 'results_markdown', 'readme_results', 'update_readme', 'main']
+__all__ = ['PRESETS', 'PAPER_RECOVERY_NOTE', 'RESULT_FILES', 'experiment_notebooks', 'notebook_parameters', 'run_pipeline',
+           'machine', 'describe_machine', 'format_summary', 'results_markdown', 'readme_results', 'update_readme',
+           'main']
 
 # %% ../nbs/09a_pipeline.ipynb #3bb6a17d
 PRESETS = {'quick': dict(QUICK=True), 'paper': dict(QUICK=False)}
@@ -21,6 +22,13 @@ def experiment_notebooks(root:Path|None=None, only:list[str]|None=None)->list[Pa
     nbs = sorted(p for p in ((root or project_root())/'nbs').glob('[1-4][0-9]*.ipynb'))
     if only: nbs = [p for p in nbs if any(p.name.startswith(o) for o in only)]
     return nbs
+
+def notebook_parameters(nb:Path)->set[str]:
+    "Names assigned in a notebook's cell tagged `parameters`: the ones papermill can set"
+    cells = json.loads(Path(nb).read_text())['cells']
+    src = [''.join(c['source']) for c in cells if 'parameters' in c.get('metadata', {}).get('tags', [])]
+    return {t.id for s in src for node in ast.parse(s).body if isinstance(node, (ast.Assign, ast.AnnAssign))
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if isinstance(t, ast.Name)}
 
 # %% ../nbs/09a_pipeline.ipynb #0279d5aa
 def run_pipeline(preset:str='quick',       # 'quick' or 'paper'
@@ -45,7 +53,8 @@ def run_pipeline(preset:str='quick',       # 'quick' or 'paper'
         print(f'[{i}/{len(nbs)}] {nb.name} ...', flush=True)
         t0 = time.time()
         try:
-            pm.execute_notebook(str(nb), str(out/nb.name), parameters=parameters, cwd=str(root/'nbs'),
+            own = notebook_parameters(nb)        # papermill would only warn about the others
+            pm.execute_notebook(str(nb), str(out/nb.name), parameters={k: v for k, v in parameters.items() if k in own}, cwd=str(root/'nbs'),
                                 kernel_name='python3', language='python', progress_bar=False, log_output=False)
         except Exception as e:
             dt = time.time() - t0
@@ -168,10 +177,14 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
                 _md(s[['genotypes_per_s', 'speedup_vs_ddpm', 'gate_ratio', 'AA_truth', 'AA_syn', 'af_r', 'ld_r']].round(3)), '']
     if rs:
         train_min = sum(r['train_s'] for r in tr['training']) / 60 if tr else 0.
-        t11 = sum(n['seconds'] for n in rs['notebooks'] if n['notebook'].startswith('11_')) / 60
-        how = ('' if not tr else f" This includes training the denoisers ({train_min:.0f} min)." if t11 >= train_min else
-               f" The denoisers' checkpoints were reused from an earlier run, so this excludes training them ({train_min:.0f} min, "
-               f"from their histories): a run from a fresh clone takes about {rs['seconds'] / 60 + train_min:.0f} min.")
+        flags = [r.get('trained_in_run') for r in tr['training']] if tr else []
+        reused = (f" The denoisers' checkpoints were reused from an earlier run, so this excludes training them ({train_min:.0f} min, "
+                  f"from their histories): a run from a fresh clone takes about {rs['seconds'] / 60 + train_min:.0f} min.")
+        how = ('' if not tr else
+               f" Training the denoisers takes {train_min:.0f} min of a run that trains them (from their histories); this "
+               "run's results do not record whether it did." if None in flags else
+               reused if not any(flags) else f" This includes training the denoisers ({train_min:.0f} min)." if all(flags) else
+               f" It trained {sum(flags)} of the {len(flags)} denoisers and reused the others' checkpoints.")
         out += [f"**Run time** of `genediff-paper --preset {rs['preset']}` on {where}: {rs['seconds'] / 60:.1f} min.{how}", '',
                 _md(pd.DataFrame(rs['notebooks']).assign(minutes=lambda d: (d.seconds / 60).round(1))[['notebook', 'minutes', 'status']].set_index('notebook')), '']
     if (fig_dir/'executed').is_dir():     # the run's executed notebooks, kept where a results file could not be
@@ -231,6 +244,11 @@ def main(argv=None):
         if not sep or not k.isidentifier(): ap.error(f'--param {kv!r}: expected KEY=VALUE')
         try: params[k] = ast.literal_eval(v)
         except (ValueError, SyntaxError): params[k] = v                      # a plain string
+    if a.param:
+        user = {kv.partition('=')[0] for kv in a.param}
+        known = set().union(*(notebook_parameters(nb) for nb in experiment_notebooks(None, a.only)))
+        if user - known: ap.error(f"--param {', '.join(sorted(user - known))}: no notebook to be run declares it "
+                                  f"(their parameters: {', '.join(sorted(known))})")
     try: s = run_pipeline(a.preset, a.only, params, Path(out) if out else None)
     except (RuntimeError, FileNotFoundError, ValueError) as e:
         print(f'\nFAILED: {e}', file=sys.stderr); sys.exit(1)

@@ -52,3 +52,30 @@ def test_run_time_read_against_its_machine(tmp_path):
     assert 'Your cohort: mine' in md and 'on 16 CPU cores + Some GPU: 10.0 min' in md and 'per second on 16 CPU cores + Some GPU' in md
     s.pop('machine'); (d/'run_summary.json').write_text(json.dumps(s))
     assert 'on 2 CPU cores: 10.0 min' in readme_results(tmp_path)   # summaries from before machines were recorded: this one
+
+
+def test_runner_rejects_unknown_parameter(capsys):
+    "A misspelt -p name is an error naming it, not a papermill warning that scrolls past while the default is used"
+    from genediff_nb.pipeline import notebook_parameters
+    assert 'N_SEEDS' in notebook_parameters(experiment_notebooks(None, ['12'])[0])
+    with pytest.raises(SystemExit): main(['-p', 'N_SEED=2'])
+    err = capsys.readouterr().err
+    assert 'N_SEED:' in err and 'N_SEEDS' in err           # names the culprit and lists the parameters that exist
+    with pytest.raises(SystemExit): main(['--only', '10', '-p', 'N_SEEDS=2'])   # 10 does not take it
+    assert 'N_SEEDS' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize('flags,says', [([False, False], 'a run from a fresh clone takes about 15 min'),
+                                        ([True, True], 'This includes training the denoisers (5 min)'),
+                                        ([True, False], 'It trained 1 of the 2 denoisers'),
+                                        ([None, None], 'do not record whether it did')])
+def test_run_time_says_whether_it_trained(tmp_path, flags, says):
+    "The README's run time states whether the run trained the denoisers, from what 11_diffusion recorded"
+    from genediff_nb.pipeline import readme_results
+    d = tmp_path/'figures'/'cohorts'/'mine'; d.mkdir(parents=True)
+    (d/'run_summary.json').write_text(json.dumps(dict(preset='paper', seconds=600., notebooks=[dict(notebook='11_diffusion.ipynb', seconds=600., status='ok')])))
+    rows = [dict(task='t', model=m, params=1e6, epochs=1, best_epoch=1, best_val_loss=.5, s_per_epoch=150., train_s=150.,
+                 **({} if f is None else dict(trained_in_run=f))) for m, f in zip(['mlp', 'unet_mlp'], flags)]
+    gate = [dict(task='t', model=m, acc_real_test=.9, acc_syn=.9, ratio=1., ratio_se=.01, passed=True, AA_truth=.5, AA_syn=.5) for m in ['mlp', 'unet_mlp']]
+    (d/'11_diffusion.json').write_text(json.dumps(dict(training=rows, gate=gate)))
+    assert says in readme_results(tmp_path)
