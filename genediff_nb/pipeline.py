@@ -199,7 +199,7 @@ def readme_results(root:Path|None=None)->str:
         if any((d/f'{n}.json').exists() for n in RESULT_FILES):
             parts.append(results_markdown(d, f'figures/cohorts/{d.name}', f'Your cohort: {d.name}'))
     q = _load(root/'figures'/'quick', 'run_summary')
-    if q: parts.append(f"The quick preset (`make quick`, what CI and `make test` exercise through nbdev_test) took {q['seconds'] / 60:.1f} min here.")
+    if q: parts.append(f"The quick preset (`make quick`; `make test` and CI run it end to end) took {q['seconds'] / 60:.1f} min on {describe_machine(q.get('machine'))}.")
     return '\n\n'.join(parts) if parts else '_No paper-preset results yet: run `make paper`._'
 
 def update_readme(md:str, readme:Path|None=None, key:str='results')->Path:
