@@ -65,6 +65,7 @@ class DiffusionGenerator(Generator):
         self.task, self.cfg, self.sampler, self.steps, self.guidance, self.device, self.progress = task, cfg, sampler, steps, guidance, device, progress
         self.spacing = spacing
         self.model, self.history, self.n_fits, self.cache_dir = None, None, 0, None
+        self.trained_in_run = None       # set by `trained_generator`: whether it had to train the checkpoint
 
     @property
     def model_config(self)->dict:

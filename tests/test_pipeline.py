@@ -54,9 +54,12 @@ def test_run_time_read_against_its_machine(tmp_path):
     assert 'on 2 CPU cores: 10.0 min' in readme_results(tmp_path)   # summaries from before machines were recorded: this one
 
 
-def test_runner_rejects_unknown_parameter(capsys):
+def test_runner_rejects_unknown_parameter(capsys, monkeypatch):
     "A misspelt -p name is an error naming it, not a papermill warning that scrolls past while the default is used"
+    import genediff_nb.pipeline as pl
     from genediff_nb.pipeline import notebook_parameters
+    def must_not_run(*a, **k): raise AssertionError('the run started despite an unknown parameter')
+    monkeypatch.setattr(pl, 'run_pipeline', must_not_run)
     assert 'N_SEEDS' in notebook_parameters(experiment_notebooks(None, ['12'])[0])
     with pytest.raises(SystemExit): main(['-p', 'N_SEED=2'])
     err = capsys.readouterr().err
