@@ -91,6 +91,8 @@ def parser()->argparse.ArgumentParser:
     c.add_argument('--tol', type=float, default=0.1, help='the gate: |acc_syn / acc_real - 1| <= tol; the search stops within tol/2')
     c.add_argument('--draws', type=int, default=1000, help='synthetic individuals drawn per weight tried, at most (fewer when clearly inside or outside the band)')
     c.add_argument('--folds', type=int, default=5, help='cross-fitted logistic regressions of the real reference accuracy')
+    c.add_argument('--repeats', type=int, default=5, help='random fold splits the cross-fitted reference accuracy is averaged over')
+    c.add_argument('--no-fit', dest='fit', action='store_false', help='keep the searched weight instead of refining it by a binomial fit through the draws near it (refining: %(default)s)')
     c.add_argument('--quick', action='store_true', help='for the built-in cohorts: the small version (as in `train --quick`)')
     c.add_argument('--seed', type=int, default=0, help='seed of the built-in cohort (as in `train`) and of the sampling noise')
     c.add_argument('--overwrite', action='store_true', help='replace an existing guidance.json')
@@ -142,7 +144,7 @@ def cmd_calibrate(a)->dict:
     "`genediff calibrate`"
     c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed)
     r = calibrate_guidance(a.checkpoint, c, a.sampler, a.steps, a.spacing, a.tol, a.seed, a.draws, a.folds,
-                           overwrite=a.overwrite, device=a.device)
+                           repeats=a.repeats, fit=a.fit, overwrite=a.overwrite, device=a.device)
     print(json.dumps(r, indent=1))
     return r
 

@@ -213,7 +213,11 @@ def test_calibrated_guidance(trained, small_pop):
     sp = trained.split
     r = calibrate_guidance(trained.out, small_pop, steps=10, draws=300)
     assert r['tried'][0]['w'] == 0 and r['reference'] == 'cross-fitted' and r['n_real'] == len(sp['train']) + len(sp['val'])
-    assert r['passed'] == (abs(r['ratio'] - 1) <= 0.1) and r['ratio'] == [t['ratio'] for t in r['tried'] if t['w'] == r['w']][0]
+    assert r['passed'] == (abs(r['ratio'] - 1) <= 0.1)
+    if r['fitted']:     # refined between the weights it drew at, and estimated from all their draws
+        lo, hi = min(r['fit_weights']), max(r['fit_weights']); pad = max(hi - lo, 0.1) / 2
+        assert lo - pad <= r['w'] <= hi + pad and r['w_se'] > 0 and r['n_fit'] > max(t['n'] for t in r['tried'])
+    else: assert r['ratio'] == [t['ratio'] for t in r['tried'] if t['w'] == r['w']][0]
     assert all(0 < t['n'] <= 300 and t['se'] > 0 for t in r['tried'])
     # the test split's genotypes do not enter: scrambling them leaves the result unchanged
     G = small_pop.G.copy(); G[sp['test']] = np.random.default_rng(1).integers(0, 3, G[sp['test']].shape).astype(G.dtype)
@@ -222,6 +226,25 @@ def test_calibrated_guidance(trained, small_pop):
     assert generate(trained.out, 6, sampler='ddim', steps=5, guidance='calibrated', progress=False).meta['guidance'] == r['w']
     with pytest.raises(FileExistsError): calibrate_guidance(trained.out, small_pop)
     with pytest.raises(ValueError, match='not the training cohort'): calibrate_guidance(trained.out, small_pop.subset(np.arange(10)), save=False)
+
+
+def test_fit_guidance_is_unbiased_and_its_se_honest():
+    "Over many simulated calibrations the fitted weight centres on the true crossing and lies within 2 s.e. of it ~95% of the time"
+    rng = np.random.default_rng(0); a, b, target = 2.6, 5.0, 0.53       # the 805 panel's transformer: acc 0.93 at w = 0
+    w_true = (np.log(target / (1 - target)) - a) / b
+    acc = lambda w: 1 / (1 + np.exp(-(a + b * w)))
+    est, hit = [], []
+    for _ in range(300):
+        counts = {w: (int(rng.binomial(n, acc(w))), n) for w, n in [(-0.4, 250), (-0.6, 1000), (-0.55, 1000)]}
+        f = fit_guidance(counts, target); est.append(f['w']); hit.append(abs(f['w'] - w_true) <= 2 * f['w_se'])
+    assert abs(np.mean(est) - w_true) < 0.005 and 0.9 <= np.mean(hit) <= 0.99, (np.mean(est), w_true, np.mean(hit))
+    assert fit_guidance({0.: (40, 40), -0.2: (40, 40)}, 0.5) is None       # all right at both weights: no slope to fit
+    with pytest.raises(ValueError, match='two or more'): fit_guidance({0.: (3, 10)}, 0.5)
+    with pytest.raises(ValueError, match='strictly between'): fit_guidance({0.: (3, 10), 1.: (5, 10)}, 1.0)
+
+
+def test_model_seed():
+    assert model_seed(0, 'mlp') == model_seed(0, 'mlp') and len({model_seed(s, m) for s in (0, 1) for m in ('mlp', 'unet_mlp')}) == 4
 
 
 def test_unconditional_model(small_pop):
