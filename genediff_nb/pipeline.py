@@ -68,11 +68,13 @@ def run_pipeline(preset:str='quick',       # 'quick' or 'paper'
         summary['notebooks'].append(dict(notebook=nb.name, seconds=round(dt, 1), status='ok'))
         print(f'      done in {dt:.0f}s', flush=True)
     summary['seconds'] = round(time.time() - t_all, 1)
-    if only:    # a partial rerun keeps its own record; the full run's summary (and the README's run times) stay
-        summary['only'] = list(only); (out/f"summary-{'-'.join(only)}.json").write_text(json.dumps(summary, indent=1))
+    summary['finished'] = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
+    from genediff_nb.core import figures_dir
+    if only:    # a partial rerun keeps its own record beside the full run's, which stays (the README lists both)
+        summary['only'] = list(only); name = f"summary-{'-'.join(only)}.json"
+        for d in (out, figures_dir(preset == 'quick')): (d/('run_' + name if d != out else name)).write_text(json.dumps(summary, indent=1))
         return summary
     (out/'summary.json').write_text(json.dumps(summary, indent=1))
-    from genediff_nb.core import figures_dir
     (figures_dir(preset == 'quick')/'run_summary.json').write_text(json.dumps(summary, indent=1))
     return summary
 
@@ -113,6 +115,17 @@ def _md(df:pd.DataFrame)->str:
     return '\n'.join(f'| {r} |' for r in rows)
 
 def _pm(m, s, scale:float=1., d:int=1)->str: return f'{m * scale:.{d}f} ± {s * scale:.{d}f}'
+
+def _training_note(tr:dict|None, run_s:float|None=None)->str:
+    "Whether the run that wrote 11_diffusion's results trained the denoisers, from what it recorded (with `run_s`: what a fresh clone takes)"
+    if not tr: return ''
+    train_min = sum(r['train_s'] for r in tr['training']) / 60; flags = [r.get('trained_in_run') for r in tr['training']]
+    if None in flags: return (f" Training the denoisers takes {train_min:.0f} min of a run that trains them (from their histories); "
+                              "this run's results do not record whether it did.")
+    if all(flags): return f" This includes training the denoisers ({train_min:.0f} min)."
+    if any(flags): return f" It trained {sum(flags)} of the {len(flags)} denoisers and reused the others' checkpoints."
+    return (f" The denoisers' checkpoints were reused from an earlier run, so this excludes training them ({train_min:.0f} min, "
+            "from their histories)" + (f": a run from a fresh clone takes about {run_s / 60 + train_min:.0f} min." if run_s else "."))
 
 def results_markdown(fig_dir:Path,          # a figures folder written by the experiment notebooks
                      rel:str='figures',     # the same folder relative to the README (for image links)
@@ -175,18 +188,23 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
         out += [f'**Sampling speed and quality** (decoded 0/1/2 genotypes per second on {where}; `dpm2` is '
                 'DPM-Solver++(2M); gate ratio within 0.9-1.1 passes).', '',
                 _md(s[['genotypes_per_s', 'speedup_vs_ddpm', 'gate_ratio', 'AA_truth', 'AA_syn', 'af_r', 'ld_r']].round(3)), '']
+    partial = [s for s in (json.loads(q.read_text()) for q in sorted(fig_dir.glob('run_summary-*.json')))   # `--only` reruns
+               if not (rs and rs.get('finished') and s.get('finished') and s['finished'] < rs['finished'])]   # unless a later full run replaced them
+    partial.sort(key=lambda s: s.get('finished', ''))
+    has11 = lambda s: any(r['notebook'].startswith('11_') for r in s['notebooks'])
+    last11 = max((i for i, s in enumerate(partial) if has11(s)), default=None)   # 11's training record is that rerun's
+    redo11 = last11 is not None
     if rs:
-        train_min = sum(r['train_s'] for r in tr['training']) / 60 if tr else 0.
-        flags = [r.get('trained_in_run') for r in tr['training']] if tr else []
-        reused = (f" The denoisers' checkpoints were reused from an earlier run, so this excludes training them ({train_min:.0f} min, "
-                  f"from their histories): a run from a fresh clone takes about {rs['seconds'] / 60 + train_min:.0f} min.")
-        how = ('' if not tr else
-               f" Training the denoisers takes {train_min:.0f} min of a run that trains them (from their histories); this "
-               "run's results do not record whether it did." if None in flags else
-               reused if not any(flags) else f" This includes training the denoisers ({train_min:.0f} min)." if all(flags) else
-               f" It trained {sum(flags)} of the {len(flags)} denoisers and reused the others' checkpoints.")
+        how = '' if redo11 else _training_note(tr, rs['seconds'])
         out += [f"**Run time** of `genediff-paper --preset {rs['preset']}` on {where}: {rs['seconds'] / 60:.1f} min.{how}", '',
                 _md(pd.DataFrame(rs['notebooks']).assign(minutes=lambda d: (d.seconds / 60).round(1))[['notebook', 'minutes', 'status']].set_index('notebook')), '']
+    for i, s in enumerate(partial):
+        when = f" (finished {s['finished'][:10]})" if s.get('finished') else ''
+        nbs = ', '.join(f"`{r['notebook'].removesuffix('.ipynb')}` {r['seconds'] / 60:.1f} min" for r in s['notebooks'])
+        how = _training_note(tr) if i == last11 else ''
+        out += [f"**{'Rerun since' if rs else 'Run time'}** with `--only {' '.join(s.get('only', []))}` on "
+                f"{describe_machine(s.get('machine'))}{when}: {nbs}.{how}"
+                + (" Those notebooks' results above are from this rerun; the run time above is the full run's." if rs else ''), '']
     if (fig_dir/'executed').is_dir():     # the run's executed notebooks, kept where a results file could not be
         out += [f"The executed notebooks of this run (every table they printed): [{rel}/executed/]({rel}/executed/).", '']
     return '\n'.join(out)

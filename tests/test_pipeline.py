@@ -82,3 +82,24 @@ def test_run_time_says_whether_it_trained(tmp_path, flags, says):
     gate = [dict(task='t', model=m, acc_real_test=.9, acc_syn=.9, ratio=1., ratio_se=.01, passed=True, AA_truth=.5, AA_syn=.5) for m in ['mlp', 'unet_mlp']]
     (d/'11_diffusion.json').write_text(json.dumps(dict(training=rows, gate=gate)))
     assert says in readme_results(tmp_path)
+
+
+@pytest.mark.parametrize('full_finished,partial_finished,listed', [('2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z', True),
+                                                                   ('2026-01-04T00:00:00Z', '2026-01-03T00:00:00Z', False),
+                                                                   (None, None, True)])
+def test_partial_rerun_is_listed_until_a_full_run_supersedes_it(tmp_path, full_finished, partial_finished, listed):
+    "A `--only` rerun's times appear beside the full run's, unless a later full run replaced them"
+    from genediff_nb.pipeline import readme_results
+    d = tmp_path/'figures'/'cohorts'/'mine'; d.mkdir(parents=True)
+    full = dict(preset='paper', seconds=600., notebooks=[dict(notebook='11_diffusion.ipynb', seconds=600., status='ok')])
+    part = dict(preset='paper', seconds=1234., only=['11'], notebooks=[dict(notebook='11_diffusion.ipynb', seconds=1234., status='ok')])
+    if full_finished: full['finished'], part['finished'] = full_finished, partial_finished
+    (d/'run_summary.json').write_text(json.dumps(full)); (d/'run_summary-11.json').write_text(json.dumps(part))
+    rows = [dict(task='t', model='mlp', params=1e6, epochs=1, best_epoch=1, best_val_loss=.5, s_per_epoch=150., train_s=150., trained_in_run=False)]
+    gate = [dict(task='t', model='mlp', acc_real_test=.9, acc_syn=.9, ratio=1., ratio_se=.01, passed=True, AA_truth=.5, AA_syn=.5)]
+    (d/'11_diffusion.json').write_text(json.dumps(dict(training=rows, gate=gate)))
+    md = readme_results(tmp_path)
+    assert ('`11_diffusion` 20.6 min' in md) == listed and ('--only 11' in md) == listed
+    # 11's record of reusing the checkpoints belongs to the run that wrote it: the rerun when listed, else the full run
+    reuse = [l for l in md.splitlines() if 'checkpoints were reused' in l]
+    assert len(reuse) == 1 and ('--only 11' in reuse[0]) == listed and ('fresh clone takes about 12 min' in reuse[0]) != listed
