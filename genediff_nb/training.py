@@ -447,13 +447,12 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
         f = fit_guidance(near(res['w']), a_real)
         if f is not None:
             lo, hi = min(near(res['w'])), max(near(res['w'])); pad = max(hi - lo, 0.1) / 2
-            w1 = round(float(np.clip(f['w'], lo - pad, hi + pad)), 3)
+            w1 = round(float(np.clip(f['w'], lo - pad, hi + pad)), 3)  # may step a little beyond the weights tried
             r1 = ratio_at(w1, early=False)                     # a full, fresh set of draws where the fit points
             res['tried'].append(dict(w=w1, ratio=float(r1), **log[w1], fit=True))
             pts = near(w1); f = fit_guidance(pts, a_real)
-            if f is not None:
-                lo, hi = min(pts), max(pts); pad = max(hi - lo, 0.1) / 2
-                w = round(float(np.clip(f['w'], lo - pad, hi + pad)), 2)
+            if f is not None:                                  # the answer stays among the weights actually drawn at
+                w = round(float(np.clip(f['w'], min(pts), max(pts))), 2)
                 acc, acc_se = f['acc_at'](w), f['acc_se_at'](w)
                 se = acc / a_real * np.sqrt((acc_se / acc) ** 2 + (1 - a_real) / (a_real * len(pool)))
                 res.update(w=w, ratio=acc / a_real, se=round(float(se), 4), passed=bool(abs(acc / a_real - 1) <= tol),
