@@ -363,9 +363,10 @@ def fit_guidance(counts:dict,   # {w: (hits, n)}: at weight w, n synthetic indiv
     if not b > 0: return None                               # guidance that does not sharpen the labels: nothing to solve
     cov = np.linalg.inv(info); w = (np.log(target / (1 - target)) - a) / b
     g = np.array([-1 / b, -w / b])                          # d w / d (a, b)
-    return dict(w=float(w), w_se=float(np.sqrt(g @ cov @ g)), a=float(a), b=float(b),
-                acc_at=lambda v: float(1 / (1 + np.exp(-(a + b * v)))),
-                acc_se_at=lambda v: float((lambda p: p * (1 - p))(1 / (1 + np.exp(-(a + b * v)))) * np.sqrt(np.r_[1, v] @ cov @ np.r_[1, v])))
+    def acc_at(v):                                          # the fitted accuracy at weight v, and its standard error
+        p, x = 1 / (1 + np.exp(-(a + b * v))), np.r_[1., v]
+        return float(p), float(p * (1 - p) * np.sqrt(x @ cov @ x))
+    return dict(w=float(w), w_se=float(np.sqrt(g @ cov @ g)), a=float(a), b=float(b), acc_at=acc_at)
 
 _XFIT = {}    # crossfit_accuracy's results by a digest of its inputs: every denoiser of a cohort shares one reference
 
@@ -451,9 +452,10 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
             r1 = ratio_at(w1, early=False)                     # a full, fresh set of draws where the fit points
             res['tried'].append(dict(w=w1, ratio=float(r1), **log[w1], fit=True))
             pts = near(w1); f = fit_guidance(pts, a_real)
-            if f is not None:                                  # the answer stays among the weights actually drawn at
-                w = round(float(np.clip(f['w'], min(pts), max(pts))), 2)
-                acc, acc_se = f['acc_at'](w), f['acc_se_at'](w)
+            if f is not None:     # as far beyond the weights drawn at as the fit's step may go; `w_se` says how far to trust it
+                lo, hi = min(pts), max(pts); pad = max(hi - lo, 0.1) / 2
+                w = round(float(np.clip(f['w'], lo - pad, hi + pad)), 2)
+                acc, acc_se = f['acc_at'](w)
                 se = acc / a_real * np.sqrt((acc_se / acc) ** 2 + (1 - a_real) / (a_real * len(pool)))
                 res.update(w=w, ratio=acc / a_real, se=round(float(se), 4), passed=bool(abs(acc / a_real - 1) <= tol),
                            fitted=True, w_se=round(f['w_se'], 4), fit_weights=sorted(pts), n_fit=int(sum(c[1] for c in pts.values())))
