@@ -71,8 +71,9 @@ def run_pipeline(preset:str='quick',       # 'quick' or 'paper'
     summary['finished'] = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
     from genediff_nb.core import figures_dir
     if only:    # a partial rerun keeps its own record beside the full run's, which stays (the README lists both)
-        summary['only'] = list(only); name = f"summary-{'-'.join(only)}.json"
-        for d in (out, figures_dir(preset == 'quick')): (d/('run_' + name if d != out else name)).write_text(json.dumps(summary, indent=1))
+        summary['only'] = list(only); tag = '-'.join(only)
+        (out/f'summary-{tag}.json').write_text(json.dumps(summary, indent=1))
+        (figures_dir(preset == 'quick')/f'run_summary-{tag}.json').write_text(json.dumps(summary, indent=1))
         return summary
     (out/'summary.json').write_text(json.dumps(summary, indent=1))
     (figures_dir(preset == 'quick')/'run_summary.json').write_text(json.dumps(summary, indent=1))

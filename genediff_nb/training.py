@@ -368,6 +368,7 @@ def fit_guidance(counts:dict,   # {w: (hits, n)}: at weight w, n synthetic indiv
         return float(p), float(p * (1 - p) * np.sqrt(x @ cov @ x))
     return dict(w=float(w), w_se=float(np.sqrt(g @ cov @ g)), a=float(a), b=float(b), acc_at=acc_at)
 
+# %% ../nbs/05_training.ipynb #a5d7eb9f
 _XFIT = {}    # crossfit_accuracy's results by a digest of its inputs: every denoiser of a cohort shares one reference
 
 def crossfit_accuracy(emb:GeneEmbedding, G:np.ndarray, y,
