@@ -4,23 +4,43 @@
 
 # %% ../nbs/09_cli.ipynb #087a72a1
 from __future__ import annotations
-import argparse, json, re, sys, time
+import argparse, json, math, os, re, sys, time, warnings
 from pathlib import Path
 import numpy as np
 from .core import check_writable
-from .cohorts import load_cohort, write_vcf, write_plink, write_labels
-from .models import MODELS
-from .training import TrainConfig, train_cohort, generate, calibrate_guidance
+from .cohorts import load_cohort, write_vcf, write_plink, write_labels, qc_summary, QC_DEFAULTS
+
+BUILTIN_COHORTS = ('sim-pop', 'population', 'sim-disease', 'disease')
+SAMPLERS = ['ddpm', 'ddim', 'dpm2']
+DENOISERS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']   # `models.MODELS`, named here so that torch loads only
+                                                                          # once the options are checked (checked below)
 
 # %% auto #0
-__all__ = ['parser', 'cmd_train', 'cmd_sample', 'cmd_calibrate', 'main']
+__all__ = ['BUILTIN_COHORTS', 'SAMPLERS', 'DENOISERS', 'COMMANDS', 'parser', 'out_files', 'cmd_train', 'cmd_sample',
+           'cmd_calibrate', 'run', 'main']
 
 # %% ../nbs/09_cli.ipynb #fafdadfe
+def _number(kind, lo=None, hi=None, lo_open=False, hi_open=False, what=''):
+    "An argparse type: a finite int/float within bounds, or a one-line error saying what was expected"
+    def conv(s:str):
+        try: v = kind(s)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected {what or ('a whole number' if kind is int else 'a number')}, got {s!r}") from None
+        if kind is float and not math.isfinite(v): raise argparse.ArgumentTypeError(f"must be a finite number, got {s!r}")
+        if lo is not None and (v < lo or (lo_open and v == lo)) or hi is not None and (v > hi or (hi_open and v == hi)):
+            rng = f"{'(' if lo_open else '['}{'-inf' if lo is None else lo}, {'inf' if hi is None else hi}{')' if hi_open else ']'}"
+            raise argparse.ArgumentTypeError(f"must lie in {rng}, got {s}")
+        return v
+    return conv
+
+_count = _number(int, 1, what='a whole number of at least 1')     # epochs, steps, n, batch sizes, draws
+
 def _guidance(s:str):
-    "A guidance weight, or the word 'calibrated'"
+    "A guidance weight (finite), or the word 'calibrated'"
     if s == 'calibrated': return s
-    try: return float(s)
+    try: v = float(s)
     except ValueError: raise argparse.ArgumentTypeError(f"expected a number or 'calibrated', got {s!r}") from None
+    if not math.isfinite(v): raise argparse.ArgumentTypeError(f"must be a finite number, got {s!r}")
+    return v
 
 def _kv(s:str)->dict:
     "'a=1,b=2' -> {'a': 1, 'b': 2} (values parsed as JSON when possible: numbers, lists)"
@@ -32,126 +52,214 @@ def _kv(s:str)->dict:
         except json.JSONDecodeError: out[k.strip()] = v.strip()
     return out
 
+def _mix(s:str)->dict:
+    "A label mix 'class=weight,...' with finite, non-negative weights, not all zero"
+    m = _kv(s)
+    for k, v in m.items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            raise argparse.ArgumentTypeError(f"the weight of {k!r} must be a finite number >= 0, got {v!r}")
+    if not m or sum(m.values()) <= 0: raise argparse.ArgumentTypeError("the label weights must not all be zero")
+    return m
+
+def _device(s:str)->str:
+    "A torch device that exists on this machine"
+    import torch
+    try: d = torch.device(s)
+    except RuntimeError: raise argparse.ArgumentTypeError(f"not a device name: {s!r} (use 'cpu', 'cuda' or 'cuda:N')") from None
+    if d.type == 'cuda':
+        if not torch.cuda.is_available(): raise argparse.ArgumentTypeError(f"{s!r}: torch sees no CUDA GPU here (a CPU-only build, or no driver); use 'cpu'")
+        if d.index is not None and d.index >= torch.cuda.device_count(): raise argparse.ArgumentTypeError(f"{s!r}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+    elif d.type == 'mps' and not torch.backends.mps.is_available(): raise argparse.ArgumentTypeError(f"{s!r}: MPS is not available here")
+    elif d.type not in ('cpu', 'cuda', 'mps'): raise argparse.ArgumentTypeError(f"unsupported device {s!r}: use 'cpu', 'cuda' or 'cuda:N'")
+    return s
+
 def parser()->argparse.ArgumentParser:
-    "The `genediff` argument parser"
-    p = argparse.ArgumentParser(prog='genediff', description='Synthetic genotypes with diffusion models (Kenneweg et al. 2024).',
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    "The `genediff` argument parser: every value is checked here, before any data is read or any file written"
+    F = argparse.ArgumentDefaultsHelpFormatter
+    p = argparse.ArgumentParser(prog='genediff', description='Synthetic genotypes with diffusion models (Kenneweg et al. 2024). '
+                                'Each command prints a JSON summary on stdout and exits 0; on failure it prints one line on '
+                                'stderr and exits 1 (2 for a bad option).', formatter_class=F)
     sub = p.add_subparsers(dest='command', required=True)
-    t = sub.add_parser('train', help='train a denoiser on a cohort and write a checkpoint folder',
-                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    t = sub.add_parser('train', help='train a denoiser on a cohort and write a checkpoint folder', formatter_class=F)
     t.add_argument('cohort', help="genotypes: a VCF/BCF (.vcf, .vcf.gz), a PLINK .bed or prefix, a .hapt(.zip) file, "
                                   "or a simulated cohort: 'sim-pop' (4 populations) or 'sim-disease' (case/control)")
     t.add_argument('--labels', help='label table (TSV/CSV with a sample column) for a file cohort')
     t.add_argument('--label-col', help='label column to condition on (omitted: the first label column)')
     t.add_argument('--unconditional', action='store_true', help='ignore labels and train an unconditional model')
-    t.add_argument('--model', default='unet_mlp', choices=list(MODELS), help='denoiser architecture')
+    t.add_argument('--model', default='unet_mlp', choices=DENOISERS, help='denoiser architecture')
     t.add_argument('--model-cfg', type=_kv, default={}, help="denoiser widths/depths, e.g. 'hidden=1024' or 'widths=[1024,512,256]'")
-    t.add_argument('--epochs', type=int, help='training epochs (omitted: 100, or 10 with --quick)')
-    t.add_argument('--batch-size', type=int, default=32, help='training batch size')
-    t.add_argument('--lr', type=float, default=2e-4, help='Adam learning rate (peak, after warm-up)')
-    t.add_argument('--T', type=int, default=500, help='diffusion steps')
-    t.add_argument('--p-uncond', type=float, default=0.1, help='label dropout probability (classifier-free guidance)')
-    t.add_argument('--out', required=True, help='checkpoint folder to write (model.pt, embedding.npz, split.npz, history.json)')
+    t.add_argument('--epochs', type=_count, help='training epochs (omitted: 100, or 10 with --quick)')
+    t.add_argument('--batch-size', type=_count, default=32, help='training batch size')
+    t.add_argument('--lr', type=_number(float, 0, lo_open=True), default=2e-4, help='Adam learning rate (peak, after warm-up)')
+    t.add_argument('--T', type=_number(int, 2, what='a whole number of at least 2'), default=500, help='diffusion steps')
+    t.add_argument('--p-uncond', type=_number(float, 0, 1, hi_open=True), default=0.1, help='label dropout probability (classifier-free guidance), in [0, 1)')
+    t.add_argument('--out', required=True, help='checkpoint folder to write (model.pt, last.pt, embedding.npz, split.npz, history.json, qc.json)')
+    q = t.add_argument_group('quality control of file cohorts (applied in this order, reported and stored in qc.json)')
+    q.add_argument('--max-sample-missing', type=_number(float, 0, 1), default=QC_DEFAULTS['max_sample_missing'], help='drop individuals missing more than this share of calls (plink --mind)')
+    q.add_argument('--max-missing', type=_number(float, 0, 1), default=QC_DEFAULTS['max_missing'], help='drop SNPs missing in more than this share of individuals (plink --geno); the rest are imputed')
+    q.add_argument('--min-mac', type=_number(int, 0), default=QC_DEFAULTS['min_mac'], help='drop SNPs whose minor allele is seen fewer times (1: monomorphic sites; 0: keep every site, so the synthetic cohort has the input\'s)')
+    q.add_argument('--maf', type=_number(float, 0, 0.5), default=QC_DEFAULTS['maf'], help='drop SNPs with a smaller minor-allele frequency')
     t.add_argument('--quick', action='store_true', help='small built-in cohort and few epochs, for a smoke test')
-    t.add_argument('--seed', type=int, default=0, help='seed of the split, the embedding and training')
-    t.add_argument('--overwrite', action='store_true', help='replace an existing checkpoint folder content')
-    t.add_argument('--resume', action='store_true', help='continue an interrupted run in --out with the same settings')
-    t.add_argument('--device', help="'cpu', 'cuda', 'cuda:1' ... (omitted: GPU when present, else CPU)")
+    t.add_argument('--seed', type=_number(int, 0), default=0, help='seed of the split, the embedding and training')
+    t.add_argument('--overwrite', action='store_true', help="replace the run in --out (its files are removed first; other files are left alone)")
+    t.add_argument('--resume', action='store_true', help='continue the interrupted run in --out (same cohort and settings); starts afresh if --out holds no run')
+    t.add_argument('--device', type=_device, help="'cpu', 'cuda', 'cuda:1' ... (omitted: GPU when present, else CPU)")
     t.add_argument('--no-progress', action='store_true', help='no progress bar')
-    s = sub.add_parser('sample', help='generate synthetic individuals from a checkpoint folder',
-                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    s = sub.add_parser('sample', help='generate synthetic individuals from a checkpoint folder', formatter_class=F)
     s.add_argument('--checkpoint', required=True, help='checkpoint folder written by `genediff train`')
-    s.add_argument('--n', type=int, default=1000, help='number of individuals')
-    s.add_argument('--out', required=True, help='output: a .vcf.gz/.vcf path, or a PLINK prefix (.bed/.bim/.fam); '
-                                                'labels go to <out>.labels.tsv')
-    s.add_argument('--mix', type=_kv, help="label mix as class=weight pairs, e.g. 'case=1,control=1' "
-                                           "(omitted: the training split's label frequencies)")
-    s.add_argument('--sampler', default='ddpm', choices=['ddpm', 'ddim', 'dpm2'], help='ancestral DDPM over all T steps (the paper), or the deterministic few-step DDIM or DPM-Solver++(2M)')
-    s.add_argument('--steps', type=int, default=50, help='steps of ddim or dpm2 (ignored by ddpm)')
-    s.add_argument('--spacing', default='logsnr', choices=['logsnr', 'uniform'], help='where ddim/dpm2 put their steps: uniform in '
-                   'log signal-to-noise ratio (keeps labels and quality at 10-20 steps) or uniform in t')
+    s.add_argument('--n', type=_count, default=1000, help='number of individuals')
+    s.add_argument('--out', required=True, help='output: a .vcf.gz (or .vcf.bgz, bgzipped) or .vcf path, or a PLINK prefix or .bed '
+                                                '(.bed/.bim/.fam); labels go to <out>.labels.tsv')
+    s.add_argument('--mix', type=_mix, help="label mix as class=weight pairs, e.g. 'case=1,control=1' "
+                                            "(omitted: the training split's label frequencies)")
+    s.add_argument('--sampler', choices=SAMPLERS, help="ancestral DDPM over all T steps (the paper), or the deterministic few-step "
+                   "DDIM or DPM-Solver++(2M) (omitted: ddpm, or with --guidance calibrated the sampler it was calibrated for)")
+    s.add_argument('--steps', type=_count, help='steps of ddim or dpm2 (omitted: 50, or the calibrated ones; ddpm uses all T)')
+    s.add_argument('--spacing', choices=['logsnr', 'uniform'], help='where ddim/dpm2 put their steps: uniform in log signal-to-noise '
+                   'ratio (keeps labels and quality at 10-20 steps) or uniform in t (omitted: logsnr, or the calibrated one)')
     s.add_argument('--guidance', type=_guidance, default=0., help='classifier-free guidance weight w: samples carry their label more '
                    'clearly as w grows, less clearly below 0 (0: the paper\'s plain conditional model), or "calibrated": '
-                   'the weight `genediff calibrate` wrote into the checkpoint folder')
-    s.add_argument('--batch-size', type=int, default=500, help='individuals per sampling batch')
-    s.add_argument('--seed', type=int, default=0, help='seed of the sampling noise')
+                   'the weight `genediff calibrate` wrote into the checkpoint folder, with the sampler it was calibrated for')
+    s.add_argument('--batch-size', type=_count, default=500, help='individuals per sampling batch')
+    s.add_argument('--seed', type=_number(int, 0), default=0, help='seed of the sampling noise')
     s.add_argument('--overwrite', action='store_true', help='replace existing output files')
-    s.add_argument('--device', help="'cpu', 'cuda', ... (omitted: GPU when present, else CPU)")
+    s.add_argument('--device', type=_device, help="'cpu', 'cuda', ... (omitted: GPU when present, else CPU)")
     s.add_argument('--no-progress', action='store_true', help='no progress bar')
     c = sub.add_parser('calibrate', help="find the guidance weight whose samples carry their labels as often as unseen real "
                        "individuals do (cross-fitted over the training and validation splits), and write it to "
-                       "<checkpoint>/guidance.json (used by `sample --guidance calibrated`)",
-                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    c.add_argument('cohort', help='the cohort the checkpoint was trained on (same file, same label table): its training and validation splits are used, never the test split')
+                       "<checkpoint>/guidance.json (used by `sample --guidance calibrated`)", formatter_class=F)
+    c.add_argument('cohort', help='the cohort the checkpoint was trained on (same file, same label table; read with the QC '
+                                  'settings stored in the checkpoint): its training and validation splits are used, never the test split')
     c.add_argument('--labels', help='label table of a file cohort')
     c.add_argument('--checkpoint', required=True, help='checkpoint folder written by `genediff train`')
-    c.add_argument('--sampler', default='ddim', choices=['ddpm', 'ddim', 'dpm2'], help='the sampler the weight is calibrated for')
-    c.add_argument('--steps', type=int, default=50, help='steps of ddim or dpm2')
+    c.add_argument('--sampler', default='ddim', choices=SAMPLERS, help='the sampler the weight is calibrated for')
+    c.add_argument('--steps', type=_count, default=50, help='steps of ddim or dpm2')
     c.add_argument('--spacing', default='logsnr', choices=['logsnr', 'uniform'], help='where ddim/dpm2 put their steps')
-    c.add_argument('--tol', type=float, default=0.1, help='the gate: |acc_syn / acc_real - 1| <= tol; the search stops within tol/2')
-    c.add_argument('--draws', type=int, default=1000, help='synthetic individuals drawn per weight tried, at most (fewer when clearly inside or outside the band)')
-    c.add_argument('--folds', type=int, default=5, help='cross-fitted logistic regressions of the real reference accuracy')
-    c.add_argument('--repeats', type=int, default=5, help='random fold splits the cross-fitted reference accuracy is averaged over')
+    c.add_argument('--tol', type=_number(float, 0, 1, lo_open=True, hi_open=True), default=0.1, help='the gate: |acc_syn / acc_real - 1| <= tol; the search stops within tol/2')
+    c.add_argument('--draws', type=_count, default=1000, help='synthetic individuals drawn per weight tried, at most (fewer when clearly inside or outside the band)')
+    c.add_argument('--folds', type=_number(int, 2, what='a whole number of at least 2'), default=5, help='cross-fitted logistic regressions of the real reference accuracy')
+    c.add_argument('--repeats', type=_count, default=5, help='random fold splits the cross-fitted reference accuracy is averaged over')
     c.add_argument('--no-fit', dest='fit', action='store_false', help='keep the searched weight instead of refining it by a binomial fit through the draws near it (refining: %(default)s)')
     c.add_argument('--quick', action='store_true', help='for the built-in cohorts: the small version (as in `train --quick`)')
-    c.add_argument('--seed', type=int, default=0, help='seed of the built-in cohort (as in `train`) and of the sampling noise')
+    c.add_argument('--seed', type=_number(int, 0), default=0, help='seed of the built-in cohort (as in `train`) and of the sampling noise')
     c.add_argument('--overwrite', action='store_true', help='replace an existing guidance.json')
-    c.add_argument('--device', help="'cpu', 'cuda', ... (omitted: GPU when present, else CPU)")
+    c.add_argument('--device', type=_device, help="'cpu', 'cuda', ... (omitted: GPU when present, else CPU)")
     return p
 
 # %% ../nbs/09_cli.ipynb #5df76d2e
-def _out_kind(out:str)->str:
-    return 'vcf' if out.lower().endswith(('.vcf', '.vcf.gz', '.vcf.bgz')) else 'plink'
+_NOT_OUTPUTS = {'.bcf': 'BCF output is not supported: write .vcf.gz and convert with `bcftools view -Ob`',
+                '.hapt': '.hapt output is not supported: write .vcf.gz', '.zarr': 'VCF Zarr output is not supported: write .vcf.gz'}
+_NOT_OUTPUT_EXT = ('.zip', '.gz', '.bgz', '.bim', '.fam', '.tsv', '.csv', '.txt', '.npz', '.json', '.pgen', '.bgen', '.vcf.zip')
+
+def out_files(out:str)->dict:
+    "What `genediff sample --out` writes: kind ('vcf' or 'plink'), the genotype files, the label table (an error for any other extension)"
+    p = Path(out); low = p.name.lower()
+    if not p.name or str(out).endswith(('/', '\\')) or p.is_dir(): raise IsADirectoryError(f"--out {out} is a folder: give a file name or a PLINK prefix")
+    if low.endswith(('.vcf', '.vcf.gz', '.vcf.bgz')):
+        stem = re.sub(r'\.vcf(\.b?gz)?$', '', p.name, flags=re.I)
+        return dict(kind='vcf', files=[p], labels=p.with_name(stem + '.labels.tsv'), path=p)
+    for ext, why in _NOT_OUTPUTS.items():
+        if low.endswith(ext): raise ValueError(f"--out {out}: {why}")
+    bad = next((e for e in _NOT_OUTPUT_EXT if low.endswith(e)), None)
+    if bad: raise ValueError(f"--out {out}: cannot write {bad} files; give .vcf.gz / .vcf.bgz (bgzipped VCF), .vcf, or a PLINK prefix or .bed")
+    prefix = p.with_name(p.name[:-4]) if low.endswith('.bed') else p
+    return dict(kind='plink', files=[prefix.with_name(prefix.name + e) for e in ('.bed', '.bim', '.fam')],
+                labels=prefix.with_name(prefix.name + '.labels.tsv'), path=prefix)
+
+def _check_model_cfg(name:str, cfg:dict):
+    "Refuse --model-cfg keys the denoiser does not take and values it cannot be built with, before any data is read"
+    import inspect
+    from genediff_nb.models import MODELS, get_model
+    params = {k for k in inspect.signature(MODELS[name].__init__).parameters if k not in ('self', 'shape', 'n_classes')}
+    bad = sorted(set(cfg) - params)
+    if bad: raise ValueError(f"--model-cfg: the {name} denoiser has no option(s) {bad}; it takes {sorted(params)}")
+    try: get_model(name, (64, 8), 2, **cfg)
+    except Exception as e: raise ValueError(f"--model-cfg {cfg} does not build a {name} denoiser ({type(e).__name__}: {e})") from None
+
+def _err(*lines): print(*lines, sep='\n', file=sys.stderr)
 
 def cmd_train(a)->dict:
     "`genediff train`"
-    c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed)
+    from genediff_nb.training import TrainConfig, RUN_FILES, train_cohort
+    out = Path(a.out)
+    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out {out} is a file; train writes a checkpoint folder")
+    if a.resume and a.overwrite: raise ValueError("--resume continues the run in --out and --overwrite replaces it: choose one")
+    for f in RUN_FILES: check_writable(out/f, a.overwrite or a.resume)     # before reading any data: exists, writable
+    if a.labels is not None and a.cohort in BUILTIN_COHORTS: raise ValueError(f"--labels is for file cohorts; {a.cohort} brings its own labels")
+    _check_model_cfg(a.model, a.model_cfg)
+    qc = dict(max_missing=a.max_missing, max_sample_missing=a.max_sample_missing, min_mac=a.min_mac)
+    c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed, maf=a.maf, **qc)
+    if qc_summary(c): _err(qc_summary(c))
+    if not a.unconditional and not len(c.labels.columns):
+        raise ValueError(f"{a.cohort} has no labels to condition on: pass --labels TABLE, or --unconditional")
     epochs = a.epochs or (10 if a.quick else 100)
     cfg = TrainConfig(model=a.model, model_cfg=a.model_cfg, T=a.T, epochs=epochs, batch_size=a.batch_size, lr=a.lr,
                       p_uncond=a.p_uncond, conditional=not a.unconditional, seed=a.seed)
     t0 = time.time()
-    r = train_cohort(c, cfg, a.out, label_col=a.label_col, device=a.device, overwrite=a.overwrite, resume=a.resume,
+    r = train_cohort(c, cfg, out, label_col=a.label_col, device=a.device, overwrite=a.overwrite, resume=a.resume,
                      progress=not a.no_progress)
     h = r.history; best = int(np.argmin(h['val_loss']))
-    summary = dict(out=str(a.out), cohort=repr(c), model=a.model, epochs=len(h['epoch']), best_epoch=best + 1,
-                   best_val_loss=h['val_loss'][best], val_recon=h['val_recon'][best], seconds=round(time.time() - t0, 1))
-    print(json.dumps(summary, indent=1))
-    return summary
+    return dict(out=str(out), run_id=r.config['run_id'], cohort=repr(c), model=a.model, epochs=len(h['epoch']), best_epoch=best + 1,
+                best_val_loss=h['val_loss'][best], val_recon=h['val_recon'][best], seconds=round(time.time() - t0, 1),
+                qc=c.meta.get('qc'))
 
 def cmd_sample(a)->dict:
     "`genediff sample`"
-    kind = _out_kind(a.out)
-    out = Path(a.out); lab = Path(str(out).removesuffix('.gz').removesuffix('.vcf').removesuffix('.bgz') + '.labels.tsv') if kind == 'vcf' \
-        else Path(str(out).removesuffix('.bed') + '.labels.tsv')
-    prefix = Path(str(out).removesuffix('.bed'))
-    targets = [out] if kind == 'vcf' else [prefix.with_name(prefix.name + e) for e in ('.bed', '.bim', '.fam')]
-    for p in targets + [lab]: check_writable(p, a.overwrite)          # fail before sampling, not after
+    from genediff_nb.training import load_checkpoint, generate, calibrated_guidance
+    o = out_files(a.out)
+    for p in o['files'] + [o['labels']]: check_writable(p, a.overwrite)          # fail before sampling, not after
+    model, emb, cfg = load_checkpoint(a.checkpoint, a.device)                    # refuses files of different runs
+    sampler, steps, spacing, w = a.sampler, a.steps, a.spacing, a.guidance
+    if w == 'calibrated':                                  # unset sampler options: the ones the weight was calibrated for
+        rec = calibrated_guidance(a.checkpoint, full=True)
+        sampler, steps, spacing = sampler or rec['sampler'], steps or rec.get('steps'), spacing or rec.get('spacing')
+    sampler, steps, spacing = sampler or 'ddpm', steps or 50, spacing or 'logsnr'
+    if w == 'calibrated': w = calibrated_guidance(a.checkpoint, sampler, steps, spacing)   # and checked against them
+    if sampler != 'ddpm' and steps > cfg['T']: raise ValueError(f"--steps {steps} is more than the model's {cfg['T']} diffusion steps")
+    if w and not cfg['n_classes']: raise ValueError("this model is unconditional: guidance needs a conditional model (--guidance 0)")
     t0 = time.time()
-    syn = generate(a.checkpoint, a.n, a.mix, a.sampler, a.steps, a.spacing, a.guidance, a.batch_size, a.seed, device=a.device,
+    syn = generate((model, emb, cfg), a.n, a.mix, sampler, steps, spacing, w, a.batch_size, a.seed, device=a.device,
                    progress=not a.no_progress)
     dt = time.time() - t0
-    path = write_vcf(syn, out, a.overwrite) if kind == 'vcf' else write_plink(syn, prefix, a.overwrite)
-    if len(syn.labels.columns): write_labels(syn, lab, a.overwrite)
-    summary = dict(out=str(path), labels=str(lab) if len(syn.labels.columns) else None, n=syn.n, snps=syn.m,
-                   sampler=a.sampler, steps=a.steps if a.sampler != 'ddpm' else None,
-                   spacing=a.spacing if a.sampler != 'ddpm' else None, guidance=syn.meta.get('guidance'), seconds=round(dt, 2),
-                   individuals_per_s=round(syn.n / dt, 1),
-                   label_counts={str(k): int(v) for k, v in syn.labels.iloc[:, 0].value_counts().sort_index().items()} if len(syn.labels.columns) else None)
-    print(json.dumps(summary, indent=1))
-    return summary
+    path = write_vcf(syn, o['path'], a.overwrite) if o['kind'] == 'vcf' else write_plink(syn, o['path'], a.overwrite)
+    if len(syn.labels.columns): write_labels(syn, o['labels'], a.overwrite)
+    return dict(out=str(path), files=[str(p) for p in o['files']], labels=str(o['labels']) if len(syn.labels.columns) else None,
+                n=syn.n, snps=syn.m, run_id=cfg.get('run_id'), sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'],
+                spacing=spacing if sampler != 'ddpm' else None, guidance=syn.meta.get('guidance'), seconds=round(dt, 2),
+                individuals_per_s=round(syn.n / dt, 1),
+                label_counts={str(k): int(v) for k, v in syn.labels.iloc[:, 0].value_counts().sort_index().items()} if len(syn.labels.columns) else None)
 
 def cmd_calibrate(a)->dict:
     "`genediff calibrate`"
-    c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed)
-    r = calibrate_guidance(a.checkpoint, c, a.sampler, a.steps, a.spacing, a.tol, a.seed, a.draws, a.folds,
-                           repeats=a.repeats, fit=a.fit, overwrite=a.overwrite, device=a.device)
-    print(json.dumps(r, indent=1))
-    return r
+    from genediff_nb.training import load_checkpoint, calibrate_guidance
+    ck = Path(a.checkpoint)
+    load_checkpoint(ck, 'cpu')                                                  # a whole, single-run checkpoint folder
+    check_writable(ck/'guidance.json', a.overwrite)
+    qc = json.loads((ck/'qc.json').read_text())['settings'] if (ck/'qc.json').exists() else {}   # read the cohort as train did
+    c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed, maf=qc.pop('maf', 0.0), **qc)
+    return calibrate_guidance(ck, c, a.sampler, a.steps, a.spacing, a.tol, a.seed, a.draws, a.folds,
+                              repeats=a.repeats, fit=a.fit, overwrite=a.overwrite, device=a.device)
 
-def main(argv=None):
-    "Entry point of the `genediff` console script"
+COMMANDS = {'train': cmd_train, 'sample': cmd_sample, 'calibrate': cmd_calibrate}
+
+def run(argv=None)->dict:
+    "Parse `argv` and run the command: its summary, or the exception (for notebooks and tests; the console script is `main`)"
     a = parser().parse_args(argv)
-    try: return {'train': cmd_train, 'sample': cmd_sample, 'calibrate': cmd_calibrate}[a.command](a)
-    except (FileExistsError, FileNotFoundError, ValueError, KeyError) as e:
-        if argv is not None: raise
-        sys.exit(f"genediff {a.command}: error: {e}")
+    return COMMANDS[a.command](a)
+
+def main(argv=None)->int:
+    "The `genediff` console script: the JSON summary on stdout and exit status 0, or one line on stderr and status 1"
+    a = parser().parse_args(argv)                     # a bad option: argparse's usage line, status 2, before anything else
+    def warn(message, category, filename, lineno, file=None, line=None): _err(f"genediff {a.command}: warning: {message}")
+    warnings.showwarning = warn
+    try: summary = COMMANDS[a.command](a)
+    except KeyboardInterrupt: _err(f"genediff {a.command}: interrupted"); return 130
+    except Exception as e:
+        if os.environ.get('GENEDIFF_DEBUG'): raise
+        ours = isinstance(e, (ValueError, KeyError, TypeError, OSError))       # OSError: missing, existing, unwritable files
+        msg = ' '.join(str(e).strip("'\"").split()) or type(e).__name__
+        _err(f"genediff {a.command}: error: {msg}" if ours else
+             f"genediff {a.command}: error: unexpected {type(e).__name__}: {msg} (GENEDIFF_DEBUG=1 shows the traceback; please report it)")
+        return 1
+    print(json.dumps(summary, indent=1, default=str))
+    return 0

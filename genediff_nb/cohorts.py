@@ -4,17 +4,17 @@
 
 # %% ../nbs/01_cohorts.ipynb #615e2087
 from __future__ import annotations
-import gzip, io, json, re, time, zipfile, warnings, hashlib
+import gzip, json, os, re, zipfile, zlib, warnings, hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
-from .core import cache_dir, check_writable
+from .core import cache_dir, check_writable, atomic_path
 
 # %% auto #0
-__all__ = ['SNP_COLS', 'POP_MODEL', 'Cohort', 'as_str_array', 'save_cohort', 'load_cohort_npz', 'make_genes', 'simulate_cohort',
-           'population_cohort', 'liability_threshold', 'disease_cohort', 'assign_genes', 'read_vcf', 'read_plink',
-           'read_hapt', 'read_labels', 'attach_labels', 'write_vcf', 'write_plink', 'write_labels', 'load_cohort',
-           'split_cohort']
+__all__ = ['SNP_COLS', 'POP_MODEL', 'QC_DEFAULTS', 'Cohort', 'as_str_array', 'save_cohort', 'load_cohort_npz', 'make_genes',
+           'simulate_cohort', 'population_cohort', 'liability_threshold', 'disease_cohort', 'assign_genes',
+           'qc_summary', 'read_vcf', 'read_plink', 'read_hapt', 'read_labels', 'attach_labels', 'write_vcf',
+           'write_plink', 'write_labels', 'load_cohort', 'split_cohort']
 
 # %% ../nbs/01_cohorts.ipynb #b3e2aeaa
 SNP_COLS = ['chrom', 'pos', 'id', 'ref', 'alt']
@@ -305,13 +305,30 @@ def assign_genes(snps:pd.DataFrame,           # SNP table (chrom, pos, ...)
     return np.where(out >= 0, remap[out], -1)
 
 # %% ../nbs/01_cohorts.ipynb #5a0d6ac8
-def _finish(H, G, miss, phased, snps:pd.DataFrame, samples, source:str, dropped:dict, maf:float, max_missing:float,
-            labels=None)->Cohort:
-    "Shared tail of the readers: missingness filter, imputation, MAF filter, sorting, checks"
+QC_DEFAULTS = dict(max_missing=0.05, max_sample_missing=0.1, maf=0.0, min_mac=0)
+
+def _finish(H, G, miss, phased, snps:pd.DataFrame, samples, source:str, dropped:dict,
+            maf:float=0.0,                # drop SNPs with minor-allele frequency below this (after imputation)
+            max_missing:float=0.05,       # drop SNPs with a larger share of missing calls (plink --geno)
+            labels=None,
+            max_sample_missing:float=0.1, # drop individuals with a larger share of missing calls (plink --mind), first
+            min_mac:int=0,                # drop SNPs whose minor allele is seen fewer times (1: monomorphic sites go; 0: kept, counted)
+           )->Cohort:
+    "Shared tail of the readers: sample then site missingness, imputation, MAF/MAC filter, sorting, checks, and a QC record"
+    for k, v, hi in [('max_missing', max_missing, 1), ('max_sample_missing', max_sample_missing, 1), ('maf', maf, 0.5)]:
+        if not 0 <= v <= hi: raise ValueError(f"{k} must lie in [0, {hi}], got {v}")
+    if min_mac < 0: raise ValueError(f"min_mac must be 0 or more, got {min_mac}")
     n, m = G.shape
+    qc = dict(samples_read=int(n), sites_read=int(m + sum(dropped.values())), sites_dropped=dropped,
+              settings=dict(max_missing=max_missing, max_sample_missing=max_sample_missing, maf=maf, min_mac=min_mac))
     if m == 0: raise ValueError(f"{source}: no biallelic SNPs left (dropped: {dropped})")
-    mr = miss.mean(0)
-    keep = mr <= max_missing
+    smr = miss.mean(1)                                    # per individual, over the biallelic SNPs read
+    ks = smr <= max_sample_missing
+    qc['samples_dropped'] = dict(missingness=int((~ks).sum()), ids=[str(s) for s in np.asarray(samples)[~ks][:20]])
+    if not ks.any(): raise ValueError(f"{source}: every individual has more than {max_sample_missing:.0%} missing calls")
+    G, miss, samples = G[ks], miss[ks], np.asarray(samples)[ks]
+    H = None if H is None else H[ks]
+    keep = miss.mean(0) <= max_missing
     dropped['missingness'] = int((~keep).sum())
     G, miss, snps = G[:, keep], miss[:, keep], snps[keep].reset_index(drop=True)
     H = None if H is None else H[:, :, keep]
@@ -323,23 +340,69 @@ def _finish(H, G, miss, phased, snps:pd.DataFrame, samples, source:str, dropped:
         G = np.where(miss, mode[None], G)
         H = None                                                          # imputed calls have no phase
     if H is not None and not phased: H = None
-    af = G.mean(0) / 2
-    keep = np.minimum(af, 1 - af) >= maf
-    dropped['maf'] = int((~keep).sum())
-    if not keep.any(): raise ValueError(f"{source}: no SNP passes the MAF filter maf>={maf}")
+    ac = G.sum(0, dtype=np.int64); mac = np.minimum(ac, 2 * len(G) - ac); af = ac / (2 * len(G))
+    if (mac == 0).all():
+        raise ValueError(f"{source}: every one of the {len(mac)} sites is monomorphic (one allele in all {len(G)} individuals): nothing to learn")
+    mono = mac < min_mac
+    low = ~mono & (np.minimum(af, 1 - af) < maf)
+    dropped['monomorphic' if min_mac <= 1 else 'mac'] = int(mono.sum()); dropped['maf'] = int(low.sum())
+    qc['monomorphic_kept'] = int(((mac == 0) & ~mono & ~low).sum())
+    keep = ~(mono | low)
+    if not keep.any():
+        raise ValueError(f"{source}: no SNP passes the allele-frequency filters ({int(mono.sum())} of {len(keep)} sites "
+                         f"{'monomorphic' if min_mac <= 1 else f'with fewer than {min_mac} minor alleles'}, {int(low.sum())} below maf={maf})")
     G, snps = G[:, keep], snps[keep].reset_index(drop=True)
     H = None if H is None else H[:, :, keep]
     order = sorted(range(len(snps)), key=lambda i: (_chrom_key(snps.chrom.iloc[i]), snps.pos.iloc[i]))
     order = np.array(order)
-    meta = dict(source=str(source), dropped=dropped, imputed_calls=n_imputed, maf=maf, max_missing=max_missing)
+    qc.update(samples_kept=int(len(G)), sites_kept=int(G.shape[1]), imputed_calls=n_imputed,
+              imputed_share=n_imputed / G.size if G.size else 0., phased=H is not None)
+    meta = dict(source=str(source), dropped=dropped, imputed_calls=n_imputed, maf=maf, max_missing=max_missing, qc=qc)
     c = Cohort(G[:, order], snps.iloc[order], samples, None, None if H is None else H[:, :, order], None, meta)
     return c if labels is None else attach_labels(c, labels)
+
+def qc_summary(c:Cohort)->str:
+    "What the reader's quality control did to a file cohort, in two lines (empty for cohorts not read from files)"
+    q = c.meta.get('qc')
+    if not q: return ''
+    s = q['settings']; sd = {k: v for k, v in q['sites_dropped'].items() if v}
+    sites = ', '.join(f"{v} {k.replace('_', ' ')}" for k, v in sd.items()) or 'none'
+    mono = f" Kept {q['monomorphic_kept']} monomorphic sites (--min-mac 1 drops them)." if q.get('monomorphic_kept') else ''
+    return (f"QC: read {q['samples_read']} individuals x {q['sites_read']} sites; kept {q['samples_kept']} x {q['sites_kept']}. "
+            f"Dropped individuals: {q['samples_dropped']['missingness']} with > {s['max_sample_missing']:.0%} missing calls. "
+            f"Dropped sites: {sites}.{mono}\nQC: imputed {q['imputed_calls']} missing calls ({q['imputed_share']:.3%}) with the site's "
+            f"most common genotype{'; haplotypes kept (phased input)' if q['phased'] else ''}.")
+
+_BGZF_EOF = bytes.fromhex('1f8b08040000000000ff0600424302001b0003000000000000000000')   # SAM/BAM spec, section 4.1.2
+
+def _check_vcf_file(path:Path, n_samples:int):
+    "Refuse a truncated BGZF file, corrupt gzip data, and data lines with more or fewer columns than the header names"
+    with open(path, 'rb') as f: head = f.read(18)
+    gz = head[:2] == b'\x1f\x8b'
+    if gz and len(head) >= 14 and head[3] & 4 and head[12:14] == b'BC':          # BGZF: htslib's blocked gzip
+        with open(path, 'rb') as f: f.seek(max(0, path.stat().st_size - 28)); tail = f.read()
+        if tail != _BGZF_EOF:
+            raise ValueError(f"{path}: the BGZF end-of-file block is missing, so the file is truncated (an interrupted copy or "
+                             f"download?); fetch or compress it again (bgzip)")
+    if path.name.lower().endswith('.bcf'): return                               # binary: htslib checks its records
+    width = 9 + n_samples
+    try:
+        with (gzip.open if gz else open)(path, 'rb') as f:
+            for i, line in enumerate(f, 1):
+                if line[:1] == b'#' or not line.strip(): continue
+                k = line.count(b'\t') + 1
+                if k != width:
+                    raise ValueError(f"{path}: line {i} has {k} columns but the header names {n_samples} samples "
+                                     f"({width} columns): the header and the data disagree")
+    except (EOFError, OSError, zlib.error) as e: raise ValueError(f"{path}: the compressed data is truncated or corrupt ({e})") from None
 
 def read_vcf(path,                  # .vcf, .vcf.gz or .bcf
              labels=None,           # optional label table (path or DataFrame), see `read_labels`
              maf:float=0.0,         # minor-allele-frequency filter
              max_missing:float=0.05, # drop SNPs with a larger share of missing calls
              region:str|None=None,  # optional 'chrom:start-end' (needs an index)
+             max_sample_missing:float=0.1, # drop individuals with a larger share of missing calls
+             min_mac:int=0,         # drop SNPs whose minor allele is seen fewer times (1: monomorphic sites)
             )->Cohort:
     "Read biallelic diploid SNP genotypes from a VCF/BCF file"
     import cyvcf2
@@ -349,6 +412,7 @@ def read_vcf(path,                  # .vcf, .vcf.gz or .bcf
     except Exception as e: raise ValueError(f"{path} is not a readable VCF/BCF file ({e})") from None
     samples = np.array(vcf.samples)
     if not len(samples): raise ValueError(f"{path}: the VCF has no sample columns, so no genotypes")
+    _check_vcf_file(path, len(samples))
     dropped = dict(multiallelic=0, not_snp=0, no_alt=0)
     Hs, Ms, Ps, rows = [], [], [], []
     try:
@@ -371,16 +435,21 @@ def read_vcf(path,                  # .vcf, .vcf.gz or .bcf
     H = np.stack(Hs, -1)                                                   # (n, 2, m)
     miss = np.stack(Ms, -1); phased = bool(np.stack(Ps).all())
     G = np.where(miss, 0, H.sum(1)).astype(np.int8)
-    return _finish(H, G, miss, phased, snps, samples, str(path), dropped, maf, max_missing, labels)
+    return _finish(H, G, miss, phased, snps, samples, str(path), dropped, maf, max_missing, labels, max_sample_missing, min_mac)
 
 def read_plink(prefix,               # path of the .bed (or the prefix without extension)
-               labels=None, maf:float=0.0, max_missing:float=0.05,
+               labels=None, maf:float=0.0, max_missing:float=0.05, max_sample_missing:float=0.1, min_mac:int=0,
               )->Cohort:
     "Read a PLINK 1 .bed/.bim/.fam fileset; the counted allele A1 is the alternative allele"
     from bed_reader import open_bed
     prefix = Path(str(prefix)[:-4] if str(prefix).endswith('.bed') else prefix)
     for ext in ('.bed', '.bim', '.fam'):
         if not prefix.with_name(prefix.name + ext).exists(): raise FileNotFoundError(f"PLINK fileset incomplete: no {prefix}{ext}")
+    rows = lambda ext: sum(1 for l in open(f'{prefix}{ext}', 'rb') if l.strip())
+    n, m, size = rows('.fam'), rows('.bim'), Path(f'{prefix}.bed').stat().st_size
+    if size != 3 + m * ((n + 3) // 4):        # PLINK 1 variant-major .bed: 3 magic bytes, then ceil(n/4) bytes per variant
+        raise ValueError(f"{prefix}.bed holds {size} bytes, but {prefix}.fam lists {n} individuals and {prefix}.bim {m} variants "
+                         f"({3 + m * ((n + 3) // 4)} bytes): the .fam or .bim does not belong to this .bed")
     try:
         with open_bed(f'{prefix}.bed', count_A1=True) as bed:
             X = bed.read(dtype='int8')                                    # -127 marks missing
@@ -393,11 +462,11 @@ def read_plink(prefix,               # path of the .bed (or the prefix without e
     dropped['not_snp'] = int((~ok).sum()); X, snps = X[:, ok], snps[ok].reset_index(drop=True)
     miss = X < 0
     return _finish(None, np.where(miss, 0, X).astype(np.int8), miss, False, snps, samples, str(prefix), dropped,
-                   maf, max_missing, labels)
+                   maf, max_missing, labels, max_sample_missing, min_mac)
 
 def read_hapt(path,                  # .hapt or .hapt.zip / .hapt.gz
               legend=None,           # optional .legend file: id position a0 a1
-              labels=None, maf:float=0.0,
+              labels=None, maf:float=0.0, min_mac:int=0,
              )->Cohort:
     "Read the haplotype format of Yelmen et al. (2021): rows `tag id_A|id_B alleles...`, two rows per individual"
     path = Path(path)
@@ -429,7 +498,7 @@ def read_hapt(path,                  # .hapt or .hapt.zip / .hapt.gz
     else:
         snps = pd.DataFrame({'chrom': '0', 'pos': np.arange(1, m + 1), 'id': [f'snp{j}' for j in range(m)], 'ref': 'A', 'alt': 'T'})
     miss = np.zeros((H.shape[0], m), bool)
-    return _finish(H, H.sum(1).astype(np.int8), miss, True, snps, base[0::2], str(path), {}, maf, 1.0, labels)
+    return _finish(H, H.sum(1).astype(np.int8), miss, True, snps, base[0::2], str(path), {}, maf, 1.0, labels, 1.0, min_mac)
 
 # %% ../nbs/01_cohorts.ipynb #152a9d07
 def read_labels(path_or_df, sample_col:str|None=None)->pd.DataFrame:
@@ -466,15 +535,15 @@ def attach_labels(c:Cohort, labels, columns=None, sample_col:str|None=None)->Coh
 
 # %% ../nbs/01_cohorts.ipynb #ce8956e9
 def write_vcf(c:Cohort, path, overwrite:bool=False, source:str='genediff-nb')->Path:
-    "Write a cohort as VCF 4.2 (GT only); bgzipped when `path` ends with `.gz`"
+    "Write a cohort as VCF 4.2 (GT only), atomically; bgzipped when `path` ends with `.gz` or `.bgz`"
     import cyvcf2
     path = check_writable(path, overwrite)
     contigs = ''.join(f'##contig=<ID={ch}>\n' for ch in pd.unique(c.snps.chrom))
     header = ('##fileformat=VCFv4.2\n' f'##source={source}\n' + contigs +
               '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
               '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t' + '\t'.join(c.samples) + '\n')
-    tmp = path.with_name(path.name + '.part')
-    w = cyvcf2.Writer.from_string(str(tmp), header, mode='wz' if path.name.endswith('.gz') else 'w')
+    tmp = path.with_name(f'.{path.name}.part')
+    w = cyvcf2.Writer.from_string(str(tmp), header, mode='wz' if path.name.lower().endswith(('.gz', '.bgz')) else 'w')
     if c.haps is not None: codes, lut = c.haps[:, 0] * 2 + c.haps[:, 1], np.array(['0|0', '0|1', '1|0', '1|1'])
     else: codes, lut = c.G, np.array(['0/0', '0/1', '1/1'])
     s = c.snps
@@ -485,20 +554,24 @@ def write_vcf(c:Cohort, path, overwrite:bool=False, source:str='genediff-nb')->P
     return path
 
 def write_plink(c:Cohort, prefix, overwrite:bool=False)->Path:
-    "Write a cohort as PLINK 1 .bed/.bim/.fam (A1 = alternative allele, counted)"
+    "Write a cohort as PLINK 1 .bed/.bim/.fam (A1 = alternative allele, counted); each file appears only when all three are written"
     from bed_reader import to_bed
     prefix = Path(str(prefix)[:-4] if str(prefix).endswith('.bed') else prefix)
     for ext in ('.bed', '.bim', '.fam'): check_writable(f'{prefix}{ext}', overwrite)
-    to_bed(f'{prefix}.bed', c.G, properties={'fid': c.samples, 'iid': c.samples, 'sid': c.snps.id.values,
-           'chromosome': c.snps.chrom.values, 'bp_position': c.snps.pos.values,
-           'allele_1': c.snps.alt.values, 'allele_2': c.snps.ref.values}, count_A1=True)
+    tmp = prefix.with_name(f'.{prefix.name}.part')
+    try:
+        to_bed(f'{tmp}.bed', c.G, properties={'fid': c.samples, 'iid': c.samples, 'sid': c.snps.id.values,
+               'chromosome': c.snps.chrom.values, 'bp_position': c.snps.pos.values,
+               'allele_1': c.snps.alt.values, 'allele_2': c.snps.ref.values}, count_A1=True)
+        for ext in ('.bim', '.fam', '.bed'): os.replace(f'{tmp}{ext}', f'{prefix}{ext}')   # the .bed last: its presence means complete
+    finally:
+        for ext in ('.bed', '.bim', '.fam'): Path(f'{tmp}{ext}').unlink(missing_ok=True)
     return Path(f'{prefix}.bed')
 
 def write_labels(c:Cohort, path, overwrite:bool=False)->Path:
     "Write the label table as TSV (column `sample` first)"
-    path = check_writable(path, overwrite)
-    c.labels.reset_index().to_csv(path, sep='\t', index=False)
-    return path
+    with atomic_path(path, overwrite) as tmp: c.labels.reset_index().to_csv(tmp, sep='\t', index=False)
+    return Path(path)
 
 # %% ../nbs/01_cohorts.ipynb #fae3f0a3
 def load_cohort(spec:str,            # 'sim-pop', 'sim-disease', or a path: VCF/BCF, PLINK .bed/prefix, .hapt(.zip)
@@ -507,20 +580,23 @@ def load_cohort(spec:str,            # 'sim-pop', 'sim-disease', or a path: VCF/
                 seed:int=0,
                 maf:float=0.0,       # MAF filter for file cohorts
                 legend=None,         # .legend for .hapt files (found automatically beside it)
+                **qc,                # for file cohorts: max_missing, max_sample_missing, min_mac (see `QC_DEFAULTS`)
                )->Cohort:
     "One entry point for every cohort the notebooks and the command line accept"
     if spec in ('sim-pop', 'population'):
         return population_cohort(**(dict(n_per_pop=100, n_regions=3, region_len=400_000) if quick else {}), seed=seed)
     if spec in ('sim-disease', 'disease'):
         return disease_cohort(**(dict(n=600, n_regions=3, region_len=400_000) if quick else {}), seed=seed)
+    unknown = sorted(set(qc) - set(QC_DEFAULTS))
+    if unknown: raise TypeError(f"unknown QC option(s) {unknown}; known: {sorted(QC_DEFAULTS)}")
     p = Path(spec)
     name = p.name.lower()
-    if name.endswith(('.vcf', '.vcf.gz', '.vcf.bgz', '.bcf')): return read_vcf(p, labels, maf=maf)
-    if name.endswith('.bed') or Path(f'{p}.bed').exists(): return read_plink(p, labels, maf=maf)
+    if name.endswith(('.vcf', '.vcf.gz', '.vcf.bgz', '.bcf')): return read_vcf(p, labels, maf=maf, **qc)
+    if name.endswith('.bed') or Path(f'{p}.bed').exists(): return read_plink(p, labels, maf=maf, **qc)
     if '.hapt' in name:
         if legend is None:
             cand = list(p.parent.glob('*.legend')); legend = cand[0] if len(cand) == 1 else None
-        return read_hapt(p, legend, labels, maf=maf)
+        return read_hapt(p, legend, labels, maf=maf, **{k: v for k, v in qc.items() if k == 'min_mac'})
     if not p.exists(): raise FileNotFoundError(f"cohort {spec!r} is neither a built-in cohort (sim-pop, sim-disease) nor an existing file")
     raise ValueError(f"cannot tell the format of {spec!r}: expected .vcf[.gz], .bcf, a PLINK .bed/prefix or .hapt[.zip]")
 

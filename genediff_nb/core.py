@@ -5,13 +5,15 @@
 # %% ../nbs/00_core.ipynb #fddd2677
 from __future__ import annotations
 import os, json, random, hashlib
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 import numpy as np
-import torch
+if TYPE_CHECKING: import torch
 
 # %% auto #0
 __all__ = ['project_root', 'cache_dir', 'figures_dir', 'shared_data', 'cohort_tag', 'resolve_quick', 'set_seed', 'get_device',
-           'check_writable', 'save_fig', 'save_results', 'load_results', 'file_digest']
+           'check_writable', 'atomic_path', 'save_fig', 'save_results', 'load_results', 'file_digest']
 
 # %% ../nbs/00_core.ipynb #a6e72e74
 def project_root()->Path:
@@ -57,10 +59,12 @@ def resolve_quick(quick:bool|None=None)->bool:
 def set_seed(seed:int=0, # seed for `random`, NumPy and torch
             ):
     "Seed every random generator we use"
+    import torch                 # imported where used, so that the command line answers --help and bad options at once
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
 
-def get_device(device:str|None=None)->torch.device:
+def get_device(device:str|None=None)->'torch.device':
     "`device` if given, else CUDA when available, else CPU"
+    import torch
     if device: return torch.device(device)
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
@@ -68,12 +72,27 @@ def get_device(device:str|None=None)->torch.device:
 def check_writable(path, # file about to be written
                    overwrite:bool=False, # replace it if it exists
                   )->Path:
-    "Return `path` as a `Path` (parents created) or raise `FileExistsError` if it exists and `overwrite` is false"
+    "Return `path` as a `Path` (parents created) or raise if it exists and `overwrite` is false, or its folder cannot be written"
     path = Path(path)
+    if path.is_dir(): raise IsADirectoryError(f"{path} is a folder; give a file name")
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} already exists; pass overwrite=True (or --overwrite) to replace it, or choose another path")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try: path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise PermissionError(f"cannot create the folder {path.parent} for {path.name} ({e.strerror})") from None
+    if not os.access(path.parent, os.W_OK | os.X_OK): raise PermissionError(f"cannot write into {path.parent}: permission denied")
     return path
+
+@contextmanager
+def atomic_path(path, # the file to write
+                overwrite:bool=False, # replace it if it exists
+               ):
+    "Yield a temporary path beside `path`; when the block ends without error it replaces `path` in one step, else it is removed"
+    path = check_writable(path, overwrite)
+    tmp = path.with_name(f'.{path.name}.part')
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)
 
 # %% ../nbs/00_core.ipynb #08978535
 def save_fig(fig, # matplotlib figure

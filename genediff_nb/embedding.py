@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, pandas as pd
 import scipy.sparse as sps
-from .core import check_writable
+from .core import atomic_path
 from .cohorts import Cohort, assign_genes, SNP_COLS, as_str_array
 
 # %% auto #0
@@ -129,23 +129,32 @@ class GeneEmbedding:
         return Cohort(G, self.snps, ids, labels, meta=dict(meta or {}, source='synthetic'))
 
     def save(self, path, overwrite:bool=False)->Path:
-        "Write the fitted embedding as plain arrays + JSON config (`.npz`, no pickles)"
-        path = check_writable(path, overwrite)
+        "Write the fitted embedding as plain arrays + JSON config (`.npz`, no pickles), atomically"
         arrs = dict(config=np.array(json.dumps(asdict(self.config))), gene_of_snp=self.gene_of_snp, mean=self.mean,
                     load=self.load, n_comp=self.n_comp, ev_ratio=self.ev_ratio, mask=self.mask, mu=self.mu, sd=self.sd, lo=self.lo, hi=self.hi)
         if self.snps is not None: arrs.update({f'snp_{c}': as_str_array(self.snps[c]) for c in SNP_COLS})
-        with open(path, 'wb') as f: np.savez_compressed(f, **arrs)
-        return path
+        if getattr(self, 'run_id', None): arrs['run_id'] = np.array(self.run_id)   # the training run it belongs to
+        with atomic_path(path, overwrite) as tmp, open(tmp, 'wb') as f: np.savez_compressed(f, **arrs)
+        return Path(path)
 
     @classmethod
     def load_file(cls, path)->'GeneEmbedding':
         "Read an embedding written by `save`"
-        with np.load(path, allow_pickle=False) as z:
-            e = cls(EmbeddingConfig(**json.loads(str(z['config']))))
-            for k in ['gene_of_snp', 'mean', 'load', 'n_comp', 'ev_ratio', 'mask', 'mu', 'sd']: setattr(e, k, z[k])
-            e.lo, e.hi = (z['lo'], z['hi']) if 'lo' in z.files else (None, None)   # older files: no clipping bounds
-            e.n_genes, e.n_padded = len(e.n_comp), len(e.mask)
-            e.snps = pd.DataFrame({c: z[f'snp_{c}'] for c in SNP_COLS}).astype({'pos': np.int64}) if 'snp_id' in z.files else None
+        try: z = np.load(path, allow_pickle=False)
+        except FileNotFoundError: raise FileNotFoundError(f"no embedding file {path}") from None
+        except Exception as e: raise ValueError(f"{path} is not a readable embedding file ({type(e).__name__}: {e}); "
+                                                f"it may be truncated or from another program: train again") from None
+        try:
+            with z:
+                if 'config' not in z.files or 'mask' not in z.files: raise ValueError(f"{path} is an .npz file but not an embedding written by genediff")
+                e = cls(EmbeddingConfig(**json.loads(str(z['config']))))
+                for k in ['gene_of_snp', 'mean', 'load', 'n_comp', 'ev_ratio', 'mask', 'mu', 'sd']: setattr(e, k, z[k])
+                e.lo, e.hi = (z['lo'], z['hi']) if 'lo' in z.files else (None, None)   # older files: no clipping bounds
+                e.n_genes, e.n_padded = len(e.n_comp), len(e.mask)
+                e.run_id = str(z['run_id']) if 'run_id' in z.files else None
+                e.snps = pd.DataFrame({c: z[f'snp_{c}'] for c in SNP_COLS}).astype({'pos': np.int64}) if 'snp_id' in z.files else None
+        except ValueError: raise
+        except Exception as err: raise ValueError(f"{path} is a damaged embedding file ({type(err).__name__}: {err}); train again") from None
         e._build_W()
         return e
 

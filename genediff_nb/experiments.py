@@ -66,6 +66,7 @@ class DiffusionGenerator(Generator):
         self.spacing = spacing
         self.model, self.history, self.n_fits, self.cache_dir = None, None, 0, None
         self.trained_in_run = None       # set by `trained_generator`: whether it had to train the checkpoint
+        self.run_id = None               # the checkpoint's training run (its samples are cached under it)
 
     @property
     def model_config(self)->dict:
@@ -80,7 +81,7 @@ class DiffusionGenerator(Generator):
     def _sample(self, y):
         seed = int(self.rng.integers(2**31)); f = None
         if self.cache_dir is not None:       # the same draw (checkpoint, labels, seed, sampler) is computed once per run
-            key = _digest(dict(y=np.asarray(y, np.int64), seed=seed, sampler=self.sampler, guidance=float(self.guidance),
+            key = _digest(dict(run=self.run_id, y=np.asarray(y, np.int64), seed=seed, sampler=self.sampler, guidance=float(self.guidance),
                                steps=self.steps if self.sampler != 'ddpm' else None,
                                spacing=self.spacing if self.sampler != 'ddpm' else None))
             f = Path(self.cache_dir)/f'samples-{key}.npy'
@@ -103,7 +104,7 @@ class DiffusionGenerator(Generator):
             raise ValueError(f"{folder} was trained with another embedding than this task's (did the embedding code change?); "
                              "delete that folder to train it afresh")
         g = cls(task, TrainConfig(**cfg['train']), **kw)
-        g.model, g.train_idx = model, np.asarray(task.split['train'])
+        g.model, g.train_idx, g.run_id = model, np.asarray(task.split['train']), cfg.get('run_id')
         g._key, g.rng = hash(g.train_idx.tobytes()), np.random.default_rng(g.seed)
         if cache: g.cache_dir = Path(folder)/'samples'
         if (Path(folder)/'history.json').exists():

@@ -4,24 +4,24 @@
 
 # %% ../nbs/05_training.ipynb #4ef4cb83
 from __future__ import annotations
-import json, math, os, time
+import hashlib, json, math, time, uuid
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch
 from torch import nn, Tensor
 from tqdm.auto import tqdm
-from .core import set_seed, get_device, check_writable
+from .core import set_seed, get_device, check_writable, atomic_path
 from .cohorts import Cohort, split_cohort
 from .embedding import GeneEmbedding, fit_embedding
 from .diffusion import Schedule, EMA, diffusion_loss, drop_labels, q_sample, predict_x0, sample
 from .models import get_model, PAPER_CONDITIONING
 
 # %% auto #0
-__all__ = ['TrainConfig', 't_levels', 'evaluate', 'lr_factor', 'train', 'TrainResult', 'train_cohort', 'load_checkpoint',
-           'label_counts', 'sample_embeddings', 'generate', 'gate_classifier', 'ratio_se', 'label_fidelity',
-           'guidance_search', 'model_seed', 'fit_guidance', 'crossfit_accuracy', 'calibrate_guidance',
-           'calibrated_guidance']
+__all__ = ['RUN_FILES', 'TrainConfig', 't_levels', 'evaluate', 'lr_factor', 'train', 'TrainResult', 'cohort_digest', 'clear_run',
+           'read_split', 'run_ids', 'check_run', 'train_cohort', 'load_checkpoint', 'label_counts', 'sample_embeddings',
+           'generate', 'gate_classifier', 'ratio_se', 'label_fidelity', 'guidance_search', 'model_seed', 'fit_guidance',
+           'crossfit_accuracy', 'calibrate_guidance', 'calibrated_guidance']
 
 # %% ../nbs/05_training.ipynb #6beb6c6c
 @dataclass
@@ -68,8 +68,24 @@ def evaluate(model:nn.Module, sch:Schedule, X:Tensor, y:Tensor, mask:Tensor,
     return dict(loss=float(np.mean(losses)), recon=float(np.mean(recons)), t=levels.tolist(), loss_by_t=losses, recon_by_t=recons)
 
 # %% ../nbs/05_training.ipynb #877df594
+RUN_FILES = ('model.pt', 'last.pt', 'embedding.npz', 'split.npz', 'history.json', 'qc.json', 'guidance.json')  # one run's files
+
 def _save(obj, path:Path):
-    tmp = path.with_suffix(path.suffix + '.tmp'); torch.save(obj, tmp); os.replace(tmp, path)
+    with atomic_path(path, overwrite=True) as tmp: torch.save(obj, tmp)
+
+def _write_json(obj, path:Path):
+    with atomic_path(path, overwrite=True) as tmp: tmp.write_text(json.dumps(obj, indent=1))
+
+def _torch_load(path:Path)->dict:
+    "A checkpoint file, or an error naming it when it is missing, truncated or not ours"
+    try: ck = torch.load(path, weights_only=True, map_location='cpu')
+    except FileNotFoundError: raise FileNotFoundError(f"no {path.name} in {path.parent}: is it a checkpoint folder written by `genediff train`?") from None
+    except Exception as e:
+        raise ValueError(f"{path} is not a readable checkpoint ({type(e).__name__}); it may be truncated (a killed copy?) or not "
+                         f"written by genediff: train again with --overwrite") from None
+    if not isinstance(ck, dict) or 'config' not in ck or 'state_dict' not in ck:
+        raise ValueError(f"{path} is a torch file but not a genediff checkpoint (no config/state_dict)")
+    return ck
 
 def lr_factor(step:int, warmup:int, total:int)->float:
     "Linear warm-up over `warmup` steps, then cosine decay to 0 at `total`"
@@ -115,19 +131,27 @@ def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, 
     if out is not None:
         last, best_p = out/'last.pt', out/'model.pt'
         if resume and last.exists():
-            ck = torch.load(last, weights_only=True, map_location='cpu')
+            ck = _torch_load(last)
             if ck['config']['train'] != config['train']:
-                raise ValueError(f"{last} was trained with a different configuration; resume with the same settings or start afresh with overwrite")
+                diff = {k: (v, config['train'].get(k)) for k, v in ck['config']['train'].items() if config['train'].get(k) != v}
+                raise ValueError(f"{last} was trained with other settings ({', '.join(f'{k}: {a} then, {b} now' for k, (a, b) in diff.items())}); "
+                                 f"resume with the same settings or start afresh with --overwrite")
+            for k, what in [('cohort_digest', 'cohort (genotypes, SNPs or labels differ)'), ('classes', 'set of classes'),
+                            ('label_col', 'label column'), ('shape', 'embedding shape')]:
+                if k in ck['config'] and ck['config'][k] != config.get(k):
+                    raise ValueError(f"cannot resume {out}: it was started on another {what}; resume with the same cohort, or start afresh with --overwrite")
+            config['run_id'] = ck['config'].get('run_id', config.get('run_id'))
             sd = ck['state_dict']
             model.load_state_dict(sd['model']); ema.load_state_dict(sd['ema']); opt.load_state_dict(sd['opt'])
             sched.load_state_dict(sd['sched']); g.set_state(sd['gen']); torch.set_rng_state(sd['torch_rng'])
             hist, best, start = json.loads(sd['history']), sd['best'], sd['epoch']
         else:
-            check_writable(best_p, overwrite); check_writable(last, overwrite)
+            for f in ('model.pt', 'last.pt', 'history.json'): check_writable(out/f, overwrite)
     mask_d, Xv, yv = mask.to(dev), X_val, y_val
     bar = tqdm(total=total, initial=start * spe, disable=not progress, desc=f'{cfg.model}', leave=False)
     done = 0
     for epoch in range(start, cfg.epochs):
+        if stop_after is not None and done >= stop_after: break
         t0 = time.perf_counter(); model.train(); run = 0.
         perm = torch.randperm(len(X_train), generator=g)
         for i in range(spe):
@@ -152,12 +176,11 @@ def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, 
             _save({'config': config, 'state_dict': dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(),
                    sched=sched.state_dict(), gen=g.get_state(), torch_rng=torch.get_rng_state(), epoch=epoch + 1,
                    best=best, history=json.dumps(hist))}, last)
-            (out/'history.json').write_text(json.dumps(hist))
+            _write_json(dict(hist, run_id=config.get('run_id')), out/'history.json')
         done += 1
-        if stop_after is not None and done >= stop_after: break
     bar.close()
     if best_sd is None and out is not None and (out/'model.pt').exists():
-        best_sd = torch.load(out/'model.pt', weights_only=True)['state_dict']
+        best_sd = _torch_load(out/'model.pt')['state_dict']
     model.load_state_dict(best_sd if best_sd is not None else ema.model.state_dict()); model.eval()
     return model, hist
 
@@ -165,6 +188,55 @@ def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, 
 @dataclass
 class TrainResult:
     model:nn.Module; emb:GeneEmbedding; history:dict; config:dict; split:dict; out:Path|None
+
+def cohort_digest(c:Cohort, label_col:str|None=None,
+                  idx=None,   # only these individuals (default: all)
+                 )->str:
+    "Fingerprint of what a run learns from: genotypes, SNP table and the label column (same cohort, same digest)"
+    idx = np.arange(c.n) if idx is None else np.asarray(idx)
+    h = hashlib.sha1(np.ascontiguousarray(c.G[idx]).tobytes())
+    h.update(pd.util.hash_pandas_object(c.snps, index=False).values.tobytes())
+    if label_col is not None: h.update('\x00'.join(c.labels[label_col].astype(str).values[idx]).encode())
+    return h.hexdigest()[:20]
+
+def clear_run(out:Path):
+    "Remove one run's files from a checkpoint folder (and nothing else), so a new run cannot mix with the old"
+    for f in RUN_FILES: (out/f).unlink(missing_ok=True); (out/f'.{f}.part').unlink(missing_ok=True)
+
+def read_split(folder)->dict:
+    "The {'train', 'val', 'test'} index arrays of a checkpoint folder"
+    p = Path(folder)/'split.npz'
+    if not p.exists(): raise FileNotFoundError(f"no split.npz in {folder}: is it a checkpoint folder written by `genediff train`?")
+    try:
+        with np.load(p, allow_pickle=False) as z: return {k: z[k] for k in z.files if k != 'run_id'}
+    except Exception as e: raise ValueError(f"{p} is not a readable split file ({type(e).__name__}): train again with --overwrite") from None
+
+def run_ids(folder)->dict:
+    "The run id each of a checkpoint folder's files records (None for files older than run ids)"
+    folder, out = Path(folder), {}
+    for f in RUN_FILES:
+        p = folder/f
+        if not p.exists(): continue
+        if f.endswith('.pt'): out[f] = _torch_load(p)['config'].get('run_id')
+        elif f == 'embedding.npz': out[f] = GeneEmbedding.load_file(p).run_id
+        elif f == 'split.npz':
+            with np.load(p, allow_pickle=False) as z: out[f] = str(z['run_id']) if 'run_id' in z.files else None
+        else:
+            try: out[f] = json.loads(p.read_text()).get('run_id')
+            except (json.JSONDecodeError, AttributeError): raise ValueError(f"{p} is not a readable JSON file: train again with --overwrite") from None
+    return out
+
+def check_run(folder, files=None)->str|None:
+    "The run id shared by the checkpoint folder's `files` (default: all present); an error naming them when they come from different runs"
+    ids = run_ids(folder)
+    if files is not None: ids = {k: v for k, v in ids.items() if k in files}
+    if len(set(ids.values())) > 1:
+        groups = {}
+        for f, i in ids.items(): groups.setdefault(i, []).append(f)
+        desc = '; '.join(f"{', '.join(fs)} from run {i or '(unknown, older)'}" for i, fs in groups.items())
+        raise ValueError(f"{folder} mixes files of different training runs ({desc}): an interrupted --overwrite, or files "
+                         f"copied together by hand; train again with --overwrite into this folder or a new one")
+    return next(iter(ids.values()), None)
 
 def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
                  cfg:TrainConfig|None=None,
@@ -178,25 +250,37 @@ def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
     cfg = cfg or TrainConfig()
     has_labels = cfg.conditional and len(c.labels.columns) > 0
     if cfg.conditional and not has_labels: raise ValueError("this cohort has no labels: pass labels, or use TrainConfig(conditional=False)")
+    if has_labels and label_col is not None and label_col not in c.labels:
+        raise ValueError(f"no label column {label_col!r}; the label table has {list(c.labels.columns)}")
     label_col = (label_col or c.labels.columns[0]) if has_labels else None
     y, classes = c.y(label_col) if has_labels else (np.zeros(c.n, int), np.array([]))
     out = Path(out) if out is not None else None
     resuming = resume and out is not None and (out/'last.pt').exists()
+    if resume and not resuming and out is not None and any((out/f).exists() for f in RUN_FILES):
+        raise ValueError(f"nothing to resume in {out}: it has no last.pt (the run stopped before its first epoch ended); "
+                         f"start afresh with --overwrite")
     if resuming:
-        emb = GeneEmbedding.load_file(out/'embedding.npz')
-        with np.load(out/'split.npz') as z: split = {k: z[k] for k in z.files}
+        run_id = check_run(out, ('last.pt', 'embedding.npz', 'split.npz'))
+        emb = GeneEmbedding.load_file(out/'embedding.npz'); split = read_split(out)
+        if emb.m != c.m: raise ValueError(f"cannot resume {out}: its embedding has {emb.m} SNPs, this cohort {c.m}; resume with the same cohort")
     else:
         split = split or split_cohort(c, label_col, seed=cfg.seed)
-        emb = fit_embedding(c, split['train'], **(emb_kw or {}))
         if out is not None:
-            for f in ['model.pt', 'last.pt', 'embedding.npz', 'split.npz']: check_writable(out/f, overwrite)
+            for f in RUN_FILES: check_writable(out/f, overwrite)     # refuse before any work, and before clearing anything
+            if overwrite: clear_run(out)
+        emb = fit_embedding(c, split['train'], **(emb_kw or {}))
+        run_id = emb.run_id = uuid.uuid4().hex[:16]
+        if out is not None:
             emb.save(out/'embedding.npz', overwrite)
-            np.savez(check_writable(out/'split.npz', overwrite), **{k: np.asarray(v) for k, v in split.items()})
+            with atomic_path(out/'split.npz', overwrite) as tmp, open(tmp, 'wb') as f:
+                np.savez(f, run_id=np.array(run_id), **{k: np.asarray(v) for k, v in split.items()})
+            if c.meta.get('qc'): _write_json(dict(c.meta['qc'], run_id=run_id, cohort=repr(c)), out/'qc.json')
     X = torch.from_numpy(emb.encode(c.G)); yt = torch.from_numpy(np.asarray(y)).long()
     tr, va = split['train'], split['val']
     freq = np.bincount(y[tr], minlength=len(classes)) / len(tr) if has_labels else np.array([])
     extra = dict(classes=[str(k) for k in classes], label_col=label_col, label_freq=freq.tolist(),
-                 cohort=repr(c), n_train=len(tr), n_val=len(va))
+                 cohort=repr(c), n_train=len(tr), n_val=len(va), run_id=run_id, cohort_digest=cohort_digest(c, label_col),
+                 trainval_digest=cohort_digest(c, label_col, np.r_[tr, va]))   # what calibration may read: never the test split
     model, hist = train(X[tr], yt[tr], X[va], yt[va], emb.mask, len(classes), cfg, out, device, overwrite, resuming,
                         stop_after, progress, extra)
     config = dict(train=asdict(cfg), model=cfg.model, model_cfg=dict(cfg.model_cfg), shape=list(emb.shape),
@@ -208,12 +292,18 @@ def load_checkpoint(folder,        # checkpoint folder written by `train_cohort`
                     device=None)->tuple:
     "(model with the best EMA weights, embedding, config) from a checkpoint folder"
     folder = Path(folder)
-    if not (folder/'model.pt').exists(): raise FileNotFoundError(f"no model.pt in {folder}: is it a checkpoint folder written by train?")
-    ck = torch.load(folder/'model.pt', weights_only=True, map_location='cpu')
+    if not folder.is_dir(): raise FileNotFoundError(f"no checkpoint folder {folder}")
+    if not (folder/'model.pt').exists():
+        why = (' (it has last.pt: the run was stopped before it saved a model; --resume it)' if (folder/'last.pt').exists()
+               else ' (training stopped before its first epoch ended, or this is not a checkpoint folder)')
+        raise FileNotFoundError(f"no model.pt in {folder}{why}")
+    check_run(folder, ('model.pt', 'embedding.npz', 'split.npz'))
+    ck = _torch_load(folder/'model.pt')
     cfg = ck['config']
     mc = {'skip': 'paper', **PAPER_CONDITIONING.get(cfg['model'], {}), **cfg['model_cfg']}  # older checkpoints that do not name them used the paper's
     model = get_model(cfg['model'], tuple(cfg['shape']), cfg['n_classes'], **mc)
-    model.load_state_dict(ck['state_dict'])
+    try: model.load_state_dict(ck['state_dict'])
+    except RuntimeError as e: raise ValueError(f"{folder/'model.pt'}: the weights do not fit the {cfg['model']} model its config describes ({str(e).splitlines()[0]})") from None
     model.to(get_device(device)).eval()
     return model, GeneEmbedding.load_file(folder/'embedding.npz'), cfg
 
@@ -267,7 +357,7 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
     if isinstance(guidance, str):
         if guidance != 'calibrated': raise ValueError(f"guidance must be a number or 'calibrated', got {guidance!r}")
         if not isinstance(ckpt, (str, Path)): raise ValueError("guidance='calibrated' needs a checkpoint folder")
-        guidance = calibrated_guidance(ckpt)
+        guidance = calibrated_guidance(ckpt, sampler, steps, spacing)
     if n < 1: raise ValueError(f"n must be positive, got {n}")
     conditional = cfg['n_classes'] > 0
     if not conditional and mix is not None: raise ValueError("this model is unconditional: it cannot take a label mix")
@@ -409,12 +499,17 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
     if not cfg['n_classes']: raise ValueError("this model is unconditional: there is no guidance weight to calibrate")
     if save: check_writable(folder/'guidance.json', overwrite)
     if draws < 1: raise ValueError(f"draws must be at least 1, got {draws}")
+    if not 0 < tol < 1: raise ValueError(f"tol must lie in (0, 1), got {tol}")
+    if sampler != 'ddpm' and steps is not None and not 1 <= steps <= cfg['T']: raise ValueError(f"steps must lie in 1..{cfg['T']} (the model's T), got {steps}")
     if cohort.m != emb.m: raise ValueError(f"the checkpoint's embedding has {emb.m} SNPs but the cohort {cohort.m}: not the training cohort")
-    with np.load(folder/'split.npz') as z: split = {k: z[k] for k in z.files}
+    split = read_split(folder)
     if max(int(v.max()) for v in split.values() if len(v)) >= cohort.n:
         raise ValueError(f"the checkpoint's split indexes more than the cohort's {cohort.n} individuals: not the training cohort")
     lc = cfg['label_col']
     if lc not in cohort.labels.columns: raise ValueError(f"the cohort has no label column {lc!r} (the checkpoint was trained on it)")
+    if cfg.get('trainval_digest') and cohort_digest(cohort, lc, np.r_[split['train'], split['val']]) != cfg['trainval_digest']:
+        raise ValueError(f"this is not the cohort {folder} was trained on (its genotypes, SNPs or labels differ; {cfg.get('cohort', '')}): "
+                         f"calibrate on the same file, label table and QC settings")
     names = cohort.labels[lc].astype(str).values; classes = list(cfg['classes'])
     pool = np.r_[split['train'], split['val']]                 # real individuals the test split never sees
     bad = sorted(set(names[pool]) - set(classes))
@@ -441,7 +536,7 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
         return r
     res = guidance_search(ratio_at, tol, accept)
     for t in res['tried']: t.update(log[t['w']])
-    res.update(sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'], spacing=spacing, tol=tol, seed=seed,
+    res.update(sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'], spacing=spacing, tol=tol, seed=seed, run_id=cfg.get('run_id'),
                reference='cross-fitted', folds=folds, repeats=repeats, acc_real=a_real, n_real=int(len(pool)), draws=draws,
                se=log[res['w']]['se'], fitted=False, searched=dict(w=res['w'], ratio=res['ratio']))
     if fit and res['w'] != 0 and len(counts) >= 2:          # w = 0 accepted is the paper's plain model: nothing to refine
@@ -460,11 +555,25 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
                 se = acc / a_real * np.sqrt((acc_se / acc) ** 2 + (1 - a_real) / (a_real * len(pool)))
                 res.update(w=w, ratio=acc / a_real, se=round(float(se), 4), passed=bool(abs(acc / a_real - 1) <= tol),
                            fitted=True, w_se=round(f['w_se'], 4), fit_weights=sorted(pts), n_fit=int(sum(c[1] for c in pts.values())))
-    if save: (folder/'guidance.json').write_text(json.dumps(res, indent=1))
+    if save: _write_json(res, folder/'guidance.json')
     return res
 
-def calibrated_guidance(folder)->float:
-    "The weight `calibrate_guidance` wrote into a checkpoint folder"
+def calibrated_guidance(folder,
+                        sampler:str|None=None, steps:int|None=None, spacing:str|None=None, # the sampler about to use it (None: not checked)
+                        full:bool=False,   # return the whole calibration record, not just the weight
+                       ):
+    "The weight `calibrate_guidance` wrote into a checkpoint folder, checked against the run and the sampler it was calibrated for"
     f = Path(folder)/'guidance.json'
     if not f.exists(): raise FileNotFoundError(f"no guidance.json in {folder}: run calibrate_guidance (or `genediff calibrate`) first")
-    return float(json.loads(f.read_text())['w'])
+    check_run(folder, ('model.pt', 'guidance.json'))
+    r = json.loads(f.read_text())
+    want = dict(sampler=sampler, steps=None if sampler == 'ddpm' else steps, spacing=None if sampler == 'ddpm' else spacing)
+    have = dict(sampler=r.get('sampler'), steps=None if r.get('sampler') == 'ddpm' else r.get('steps'),
+                spacing=None if r.get('sampler') == 'ddpm' else r.get('spacing'))
+    bad = {k: (have[k], v) for k, v in want.items() if sampler is not None and v is not None and v != have[k]}
+    if bad:
+        was = have['sampler'] if have['sampler'] == 'ddpm' else f"{have['sampler']} with {have['steps']} {have['spacing']}-spaced steps"
+        now = ', '.join(f'{k} {v}' for k, (_, v) in bad.items())
+        raise ValueError(f"the guidance weight in {f} was calibrated for {was}, not for {now} (the gate ratio moves with the "
+                         f"sampler and its steps): sample with those settings, or calibrate again for these")
+    return r if full else float(r['w'])

@@ -69,7 +69,14 @@ HDR = ('##fileformat=VCFv4.2\n##contig=<ID=1>\n##FORMAT=<ID=GT,Number=1,Type=Str
 ])
 def test_bad_vcf_records(tmp_path, body, msg):
     (tmp_path/'b.vcf').write_text(HDR + body)
-    with pytest.raises(ValueError, match=msg): read_vcf(tmp_path/'b.vcf')
+    with pytest.raises(ValueError, match=msg): read_vcf(tmp_path/'b.vcf', max_sample_missing=1)   # keep every individual
+
+def test_sample_qc_before_site_qc(tmp_path):
+    "Individuals with no calls are dropped first (plink --mind before --geno), and the report says so"
+    (tmp_path/'b.vcf').write_text(HDR + '1\t5\tx\tA\tG\t.\tPASS\t.\tGT\t./.\t./.\t0/1\n1\t6\ty\tA\tG\t.\tPASS\t.\tGT\t./.\t./.\t1/1\n')
+    c = read_vcf(tmp_path/'b.vcf')
+    assert list(c.samples) == ['c'] and c.meta['qc']['samples_dropped'] == dict(missingness=2, ids=['a', 'b'])
+    assert c.meta['qc']['imputed_calls'] == 0 and 'Dropped individuals: 2 with > 10% missing calls' in qc_summary(c)
 
 def test_malformed_and_missing_files(tmp_path):
     (tmp_path/'junk.vcf').write_text('hello\n')
@@ -83,9 +90,9 @@ def test_malformed_and_missing_files(tmp_path):
 def test_missing_genotypes_rule(tmp_path):
     body = '1\t5\tx\tA\tG\t.\tPASS\t.\tGT\t1/1\t./.\t1/1\n1\t6\ty\tC\tT\t.\tPASS\t.\tGT\t0/1\t0/0\t0/0\n'
     (tmp_path/'m.vcf').write_text(HDR + body)
-    c = read_vcf(tmp_path/'m.vcf', max_missing=0.5)
+    c = read_vcf(tmp_path/'m.vcf', max_missing=0.5, max_sample_missing=1)
     assert c.G[:, 0].tolist() == [2, 2, 2] and c.meta['imputed_calls'] == 1 and c.haps is None
-    assert read_vcf(tmp_path/'m.vcf').snps.id.tolist() == ['y']
+    assert read_vcf(tmp_path/'m.vcf', max_sample_missing=1).snps.id.tolist() == ['y']
 
 def test_label_errors(tmp_path, small_pop):
     with pytest.raises(ValueError, match='no sample of the cohort'):

@@ -223,7 +223,7 @@ def test_calibrated_guidance(trained, small_pop):
     G = small_pop.G.copy(); G[sp['test']] = np.random.default_rng(1).integers(0, 3, G[sp['test']].shape).astype(G.dtype)
     r2 = calibrate_guidance(trained.out, dataclasses.replace(small_pop, G=G, haps=None), steps=10, draws=300, save=False)
     assert r2['tried'] == r['tried']
-    assert generate(trained.out, 6, sampler='ddim', steps=5, guidance='calibrated', progress=False).meta['guidance'] == r['w']
+    assert generate(trained.out, 6, sampler='ddim', steps=10, guidance='calibrated', progress=False).meta['guidance'] == r['w']
     with pytest.raises(FileExistsError): calibrate_guidance(trained.out, small_pop)
     with pytest.raises(ValueError, match='not the training cohort'): calibrate_guidance(trained.out, small_pop.subset(np.arange(10)), save=False)
 
@@ -257,16 +257,16 @@ def test_unconditional_model(small_pop):
 
 # ---- command line ---------------------------------------------------------------------------------------------------
 def test_cli_train_sample_roundtrip(tmp_path, capsys):
-    from genediff_nb.cli import main
-    main(['train', 'sim-pop', '--quick', '--model', 'mlp', '--model-cfg', 'hidden=32', '--epochs', '2', '--T', '30',
+    from genediff_nb.cli import run
+    run(['train', 'sim-pop', '--quick', '--model', 'mlp', '--model-cfg', 'hidden=32', '--epochs', '2', '--T', '30',
           '--out', str(tmp_path/'ck'), '--no-progress', '--seed', '1'])
-    r = main(['sample', '--checkpoint', str(tmp_path/'ck'), '--n', '30', '--out', str(tmp_path/'syn.vcf.gz'),
+    r = run(['sample', '--checkpoint', str(tmp_path/'ck'), '--n', '30', '--out', str(tmp_path/'syn.vcf.gz'),
               '--sampler', 'ddim', '--steps', '4', '--no-progress'])
     c = read_vcf(tmp_path/'syn.vcf.gz', tmp_path/'syn.labels.tsv')
     assert c.n == 30 and r['n'] == 30 and 'population' in c.labels
     with pytest.raises(FileExistsError):
-        main(['sample', '--checkpoint', str(tmp_path/'ck'), '--n', '3', '--out', str(tmp_path/'syn.vcf.gz'), '--no-progress'])
-    main(['sample', '--checkpoint', str(tmp_path/'ck'), '--n', '3', '--out', str(tmp_path/'syn.vcf.gz'), '--no-progress',
+        run(['sample', '--checkpoint', str(tmp_path/'ck'), '--n', '3', '--out', str(tmp_path/'syn.vcf.gz'), '--no-progress'])
+    run(['sample', '--checkpoint', str(tmp_path/'ck'), '--n', '3', '--out', str(tmp_path/'syn.vcf.gz'), '--no-progress',
           '--overwrite', '--sampler', 'ddim', '--steps', '2'])
     assert read_vcf(tmp_path/'syn.vcf.gz').n == 3
 
