@@ -184,9 +184,11 @@ def cmd_train(a)->dict:
     out = Path(a.out)
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out {out} is a file; train writes a checkpoint folder")
     if a.resume and a.overwrite: raise ValueError("--resume continues the run in --out and --overwrite replaces it: choose one")
-    for f in RUN_FILES: check_writable(out/f, a.overwrite or a.resume)     # before reading any data: exists, writable
     if a.labels is not None and a.cohort in BUILTIN_COHORTS: raise ValueError(f"--labels is for file cohorts; {a.cohort} brings its own labels")
     _check_model_cfg(a.model, a.model_cfg)
+    for f in RUN_FILES: check_writable(out/f, a.overwrite or a.resume)     # before reading any data: exists, writable
+    if a.resume and not (out/'last.pt').exists() and any((out/f).exists() for f in RUN_FILES):
+        raise ValueError(f"nothing to resume in {out}: it has no last.pt (the run stopped before its first epoch ended); start afresh with --overwrite")
     qc = dict(max_missing=a.max_missing, max_sample_missing=a.max_sample_missing, min_mac=a.min_mac)
     c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed, maf=a.maf, **qc)
     if qc_summary(c): _err(qc_summary(c))
@@ -205,9 +207,9 @@ def cmd_train(a)->dict:
 
 def cmd_sample(a)->dict:
     "`genediff sample`"
-    from genediff_nb.training import load_checkpoint, generate, calibrated_guidance
     o = out_files(a.out)
     for p in o['files'] + [o['labels']]: check_writable(p, a.overwrite)          # fail before sampling, not after
+    from genediff_nb.training import load_checkpoint, generate, calibrated_guidance
     model, emb, cfg = load_checkpoint(a.checkpoint, a.device)                    # refuses files of different runs
     sampler, steps, spacing, w = a.sampler, a.steps, a.spacing, a.guidance
     if w == 'calibrated':                                  # unset sampler options: the ones the weight was calibrated for
