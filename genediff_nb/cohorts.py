@@ -13,8 +13,8 @@ from .core import cache_dir, check_writable, atomic_path
 # %% auto #0
 __all__ = ['SNP_COLS', 'POP_MODEL', 'QC_DEFAULTS', 'Cohort', 'as_str_array', 'save_cohort', 'load_cohort_npz', 'make_genes',
            'simulate_cohort', 'population_cohort', 'liability_threshold', 'disease_cohort', 'assign_genes',
-           'qc_summary', 'read_vcf', 'read_plink', 'read_hapt', 'read_labels', 'attach_labels', 'write_vcf',
-           'write_plink', 'write_labels', 'load_cohort', 'split_cohort']
+           'qc_summary', 'read_vcf', 'read_plink', 'read_hapt_rows', 'read_hapt', 'read_labels', 'attach_labels',
+           'write_vcf', 'write_plink', 'write_labels', 'load_cohort', 'split_cohort']
 
 # %% ../nbs/01_cohorts.ipynb #b3e2aeaa
 SNP_COLS = ['chrom', 'pos', 'id', 'ref', 'alt']
@@ -464,11 +464,8 @@ def read_plink(prefix,               # path of the .bed (or the prefix without e
     return _finish(None, np.where(miss, 0, X).astype(np.int8), miss, False, snps, samples, str(prefix), dropped,
                    maf, max_missing, labels, max_sample_missing, min_mac)
 
-def read_hapt(path,                  # .hapt or .hapt.zip / .hapt.gz
-              legend=None,           # optional .legend file: id position a0 a1
-              labels=None, maf:float=0.0, min_mac:int=0,
-             )->Cohort:
-    "Read the haplotype format of Yelmen et al. (2021): rows `tag id_A|id_B alleles...`, two rows per individual"
+def read_hapt_rows(path)->tuple:
+    "The rows of a `.hapt` / `.hapt.zip` / `.hapt.gz` file as (ids, (rows, SNPs) int8 alleles): haplotypes, unpaired (e.g. published artificial genomes)"
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such .hapt file: {path}")
     if path.suffix == '.zip':
@@ -484,7 +481,15 @@ def read_hapt(path,                  # .hapt or .hapt.zip / .hapt.gz
     if len({len(r) for r in rows}) != 1: raise ValueError(f"{path}: haplotypes have different lengths")
     A = np.array(rows)
     if not np.isin(A, ['0', '1']).all(): raise ValueError(f"{path}: alleles must be 0 or 1")
-    A = A.astype(np.int8)
+    return np.array(ids), A.astype(np.int8)
+
+def read_hapt(path,                  # .hapt or .hapt.zip / .hapt.gz
+              legend=None,           # optional .legend file: id position a0 a1
+              labels=None, maf:float=0.0, min_mac:int=0,
+             )->Cohort:
+    "Read the haplotype format of Yelmen et al. (2021): rows `tag id_A|id_B alleles...`, two rows per individual"
+    path = Path(path)
+    ids, A = read_hapt_rows(path)
     base = np.array([re.sub(r'_[AB12]$', '', s) for s in ids])
     if len(base) % 2 or not (base[0::2] == base[1::2]).all():
         raise ValueError(f"{path}: haplotypes must come in pairs of rows per individual (ids ending _A and _B)")
