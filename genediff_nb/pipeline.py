@@ -10,9 +10,9 @@ import pandas as pd
 from .core import project_root, cohort_tag
 
 # %% auto #0
-__all__ = ['PRESETS', 'PAPER_RECOVERY_NOTE', 'RESULT_FILES', 'experiment_notebooks', 'notebook_parameters', 'run_pipeline',
-           'machine', 'describe_machine', 'format_summary', 'results_markdown', 'readme_results', 'update_readme',
-           'main']
+__all__ = ['PRESETS', 'PAPER_RECOVERY_NOTE', 'RESULT_FILES', 'BENCH_COLS', 'experiment_notebooks', 'notebook_parameters',
+           'run_pipeline', 'machine', 'describe_machine', 'format_summary', 'benchmark_markdown', 'results_markdown',
+           'readme_results', 'update_readme', 'main']
 
 # %% ../nbs/09a_pipeline.ipynb #3bb6a17d
 PRESETS = {'quick': dict(QUICK=True), 'paper': dict(QUICK=False)}
@@ -128,6 +128,37 @@ def _training_note(tr:dict|None, run_s:float|None=None)->str:
     return (f" The denoisers' checkpoints were reused from an earlier run, so this excludes training them ({train_min:.0f} min, "
             "from their histories)" + (f": a run from a fresh clone takes about {run_s / 60 + train_min:.0f} min." if run_s else "."))
 
+BENCH_COLS = {'W1_within': 'W1 within', 'W1_between': 'W1 between', **{f'W1_PC{i}': f'PC{i}' for i in range(1, 7)},
+              'AA_truth': 'AA_truth', 'AA_syn': 'AA_syn', 'LD_r_le10000': 'LD r <=10kb', 'LD_r_le100000': 'LD r <=100kb',
+              'LD_r_all': 'LD r all', 'LD_r_maf_0.0_0.01': 'LD r MAF<1%', 'AF_r': 'AF r', 'AF_r_rare': 'AF r MAF<1%',
+              'identical': 'identical', 'DCR_ratio': 'DCR ratio', 'MIA_AUC': 'MIA AUC'}
+
+def benchmark_markdown(b:dict,             # what `16_benchmark` saved
+                       rel:str='figures')->str:
+    "The field's benchmark tables: per panel and level, our rows beside the references, the published rows and the real-vs-real spread"
+    rows, noise, pub = pd.DataFrame(b['rows']), pd.DataFrame(b['noise']), pd.DataFrame(b['published'])
+    out = ["**The field's benchmark** (`16_benchmark`; definitions in `07a_benchmark`): pairwise-Hamming W1 within and "
+           'between sets and coupled-PCA W1 per component (0 ideal), AATS components (0.5 ideal), correlation of real and '
+           'synthetic LD r^2 by pair distance and, within 100 kb, for MAF < 1%, allele-frequency r, and privacy against the '
+           "generator's training set. `real_train` is the training set scored as a generator: it must match the published "
+           f"truth row (chr15) and fail privacy. The last row gives the range of `real_train` over {b['noise_splits']} other "
+           'random 80/20 splits: differences inside it are noise.', '']
+    for p in b['panels']:
+        for level in ('haplotype', 'genotype'):
+            t = rows[(rows.panel == p['name']) & (rows.level == level)].set_index('generator')
+            if not len(t): continue
+            t = t[[c for c in BENCH_COLS if c in t]].astype(float).round(3).astype(object)
+            if level == 'haplotype' and p['published']:
+                pp = pub.set_index('generator')[[c for c in BENCH_COLS if c in pub]]
+                t = pd.concat([t, pp.astype(object)]).fillna('')
+            if level == 'haplotype':
+                nz = noise[noise.panel == p['name']]
+                if len(nz): t.loc[f"real vs real ({len(nz)} splits)"] = [f'{nz[c].min():.3g}-{nz[c].max():.3g}' if c in nz else '' for c in t.columns]
+            t = t.rename(columns=BENCH_COLS).fillna('')
+            out += [f"*{p['name']}, {level}s* ({p['n']} individuals, {p['m']} SNPs; {p['n_test']} test individuals):", '', _md(t), '']
+    out += [f'![LD decay]({rel}/16_benchmark_ld_decay.png)', '']
+    return '\n'.join(out)
+
 def results_markdown(fig_dir:Path,          # a figures folder written by the experiment notebooks
                      rel:str='figures',     # the same folder relative to the README (for image links)
                      title:str='Built-in simulated cohorts',
@@ -184,6 +215,8 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
                 _md(t[[k for k in ['params_M', 'epochs', 'best_epoch', 'best_val_loss', 's_per_epoch', 'train_min', 'gate_ratio', 'gate_se', 'gate_passed',
                                    'AA_truth', 'AA_syn', 'w_cal', 'gate_ratio_cal', 'gate_se_cal', 'gate_passed_cal', 'AA_truth_cal', 'AA_syn_cal'] if k in t]].round(3)),
                 '', f'![training curves]({rel}/11_training_curves.png)', '']
+    bm = _load(fig_dir, '16_benchmark')
+    if bm: out += [benchmark_markdown(bm, rel)]
     if sa:
         s = pd.DataFrame(sa['rows']); s = s.set_index(['task', 'sampler'] + (['spacing'] if 'spacing' in s else []) + ['steps', 'guidance'])
         out += [f'**Sampling speed and quality** (decoded 0/1/2 genotypes per second on {where}; `dpm2` is '
@@ -213,9 +246,9 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
 def readme_results(root:Path|None=None)->str:
     "Markdown of every paper-preset result set: the built-in cohorts (figures/), then each of figures/cohorts/*/"
     root = Path(root or project_root()); parts = []
-    if (root/'figures'/'12_tstr.json').exists(): parts.append(results_markdown(root/'figures'))
+    if (root/'figures'/'12_tstr.json').exists() or (root/'figures'/'16_benchmark.json').exists(): parts.append(results_markdown(root/'figures'))
     for d in sorted((root/'figures'/'cohorts').glob('*/')):
-        if any((d/f'{n}.json').exists() for n in RESULT_FILES):
+        if any((d/f'{n}.json').exists() for n in RESULT_FILES + ('16_benchmark',)):
             parts.append(results_markdown(d, f'figures/cohorts/{d.name}', f'Your cohort: {d.name}'))
     q = _load(root/'figures'/'quick', 'run_summary')
     if q: parts.append(f"The quick preset (`make quick`; `make test` and CI run it end to end) took {q['seconds'] / 60:.1f} min on {describe_machine(q.get('machine'))}.")
