@@ -8,7 +8,7 @@ import argparse, json, math, os, re, sys, time, warnings
 from pathlib import Path
 import numpy as np
 from .core import check_writable
-from .cohorts import load_cohort, write_vcf, write_plink, write_labels, qc_summary, QC_DEFAULTS
+from .cohorts import load_cohort, write_vcf, write_plink, write_hapt, write_labels, qc_summary, QC_DEFAULTS
 
 BUILTIN_COHORTS = ('sim-pop', 'population', 'sim-disease', 'disease')
 SAMPLERS = ['ddpm', 'ddim', 'dpm2']
@@ -94,6 +94,8 @@ def parser()->argparse.ArgumentParser:
     t.add_argument('--T', type=_number(int, 2, what='a whole number of at least 2'), default=500, help='diffusion steps')
     t.add_argument('--p-uncond', type=_number(float, 0, 1, hi_open=True), default=0.1, help='label dropout probability (classifier-free guidance), in [0, 1)')
     t.add_argument('--out', required=True, help='checkpoint folder to write (model.pt, last.pt, embedding.npz, split.npz, history.json, qc.json)')
+    t.add_argument('--mode', default='auto', choices=['auto', 'haplotype', 'genotype'], help='learn phased haplotypes (an individual is '
+                   'then a pair of them, written as phased calls) or unphased 0/1/2 genotypes (the paper); auto: haplotypes when the input is phased')
     q = t.add_argument_group('quality control of file cohorts (applied in this order, reported and stored in qc.json)')
     q.add_argument('--max-sample-missing', type=_number(float, 0, 1), default=QC_DEFAULTS['max_sample_missing'], help='drop individuals missing more than this share of calls (plink --mind)')
     q.add_argument('--max-missing', type=_number(float, 0, 1), default=QC_DEFAULTS['max_missing'], help='drop SNPs missing in more than this share of individuals (plink --geno); the rest are imputed')
@@ -108,8 +110,10 @@ def parser()->argparse.ArgumentParser:
     s = sub.add_parser('sample', help='generate synthetic individuals from a checkpoint folder', formatter_class=F)
     s.add_argument('--checkpoint', required=True, help='checkpoint folder written by `genediff train`')
     s.add_argument('--n', type=_count, default=1000, help='number of individuals')
-    s.add_argument('--out', required=True, help='output: a .vcf.gz (or .vcf.bgz, bgzipped) or .vcf path, or a PLINK prefix or .bed '
-                                                '(.bed/.bim/.fam); labels go to <out>.labels.tsv')
+    s.add_argument('--out', required=True, help='output: a .vcf.gz (or .vcf.bgz, bgzipped) or .vcf path (phased for a haplotype-mode '
+                   'checkpoint), a .hapt file (haplotype mode), or a PLINK prefix or .bed (.bed/.bim/.fam); labels go to <out>.labels.tsv')
+    s.add_argument('--decoder', default='round', choices=['round', 'stochastic'], help='tokens to alleles: the nearest allele count '
+                   "(the paper's), or the floor or ceiling of the reconstructed dosage at random (keeps rare alleles and the spread between individuals)")
     s.add_argument('--mix', type=_mix, help="label mix as class=weight pairs, e.g. 'case=1,control=1' "
                                             "(omitted: the training split's label frequencies)")
     s.add_argument('--sampler', choices=SAMPLERS, help="ancestral DDPM over all T steps (the paper), or the deterministic few-step "
@@ -148,7 +152,7 @@ def parser()->argparse.ArgumentParser:
 
 # %% ../nbs/09_cli.ipynb #5df76d2e
 _NOT_OUTPUTS = {'.bcf': 'BCF output is not supported: write .vcf.gz and convert with `bcftools view -Ob`',
-                '.hapt': '.hapt output is not supported: write .vcf.gz', '.zarr': 'VCF Zarr output is not supported: write .vcf.gz'}
+                '.zarr': 'VCF Zarr output is not supported: write .vcf.gz'}
 _NOT_OUTPUT_EXT = ('.zip', '.gz', '.bgz', '.bim', '.fam', '.tsv', '.csv', '.txt', '.npz', '.json', '.pgen', '.bgen', '.vcf.zip')
 
 def out_files(out:str)->dict:
@@ -158,6 +162,7 @@ def out_files(out:str)->dict:
     if low.endswith(('.vcf', '.vcf.gz', '.vcf.bgz')):
         stem = re.sub(r'\.vcf(\.b?gz)?$', '', p.name, flags=re.I)
         return dict(kind='vcf', files=[p], labels=p.with_name(stem + '.labels.tsv'), path=p)
+    if low.endswith('.hapt'): return dict(kind='hapt', files=[p], labels=p.with_name(p.name[:-5] + '.labels.tsv'), path=p)
     for ext, why in _NOT_OUTPUTS.items():
         if low.endswith(ext): raise ValueError(f"--out {out}: {why}")
     bad = next((e for e in _NOT_OUTPUT_EXT if low.endswith(e)), None)
@@ -192,6 +197,9 @@ def cmd_train(a)->dict:
     qc = dict(max_missing=a.max_missing, max_sample_missing=a.max_sample_missing, min_mac=a.min_mac)
     c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed, maf=a.maf, **qc)
     if qc_summary(c): _err(qc_summary(c))
+    mode = a.mode if a.mode != 'auto' else ('haplotype' if c.haps is not None else 'genotype')
+    if mode == 'haplotype' and c.haps is None:
+        raise ValueError(f"--mode haplotype needs phased input, and {a.cohort} is not (unphased calls, or missing calls that were imputed): use --mode genotype")
     if not a.unconditional and not len(c.labels.columns):
         raise ValueError(f"{a.cohort} has no labels to condition on: pass --labels TABLE, or --unconditional")
     epochs = a.epochs or (10 if a.quick else 100)
@@ -199,9 +207,9 @@ def cmd_train(a)->dict:
                       p_uncond=a.p_uncond, conditional=not a.unconditional, seed=a.seed)
     t0 = time.time()
     r = train_cohort(c, cfg, out, label_col=a.label_col, device=a.device, overwrite=a.overwrite, resume=a.resume,
-                     progress=not a.no_progress)
+                     progress=not a.no_progress, mode=mode)
     h = r.history; best = int(np.argmin(h['val_loss']))
-    return dict(out=str(out), run_id=r.config['run_id'], cohort=repr(c), model=a.model, epochs=len(h['epoch']), best_epoch=best + 1,
+    return dict(out=str(out), run_id=r.config['run_id'], mode=mode, cohort=repr(c), model=a.model, epochs=len(h['epoch']), best_epoch=best + 1,
                 best_val_loss=h['val_loss'][best], val_recon=h['val_recon'][best], seconds=round(time.time() - t0, 1),
                 qc=c.meta.get('qc'))
 
@@ -219,14 +227,17 @@ def cmd_sample(a)->dict:
     if w == 'calibrated': w = calibrated_guidance(a.checkpoint, sampler, steps, spacing)   # and checked against them
     if sampler != 'ddpm' and steps > cfg['T']: raise ValueError(f"--steps {steps} is more than the model's {cfg['T']} diffusion steps")
     if w and not cfg['n_classes']: raise ValueError("this model is unconditional: guidance needs a conditional model (--guidance 0)")
+    if o['kind'] == 'hapt' and cfg.get('mode') != 'haplotype': raise ValueError(f"--out {a.out}: .hapt output needs a haplotype-mode checkpoint (train --mode haplotype)")
     t0 = time.time()
     syn = generate((model, emb, cfg), a.n, a.mix, sampler, steps, spacing, w, a.batch_size, a.seed, device=a.device,
-                   progress=not a.no_progress)
+                   progress=not a.no_progress, decoder=a.decoder)
     dt = time.time() - t0
-    path = write_vcf(syn, o['path'], a.overwrite) if o['kind'] == 'vcf' else write_plink(syn, o['path'], a.overwrite)
+    write = {'vcf': write_vcf, 'plink': write_plink, 'hapt': write_hapt}[o['kind']]
+    path = write(syn, o['path'], a.overwrite)
     if len(syn.labels.columns): write_labels(syn, o['labels'], a.overwrite)
     return dict(out=str(path), files=[str(p) for p in o['files']], labels=str(o['labels']) if len(syn.labels.columns) else None,
-                n=syn.n, snps=syn.m, run_id=cfg.get('run_id'), sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'],
+                n=syn.n, snps=syn.m, run_id=cfg.get('run_id'), mode=cfg.get('mode', 'genotype'), phased=syn.haps is not None,
+                decoder=a.decoder, sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'],
                 spacing=spacing if sampler != 'ddpm' else None, guidance=syn.meta.get('guidance'), seconds=round(dt, 2),
                 individuals_per_s=round(syn.n / dt, 1),
                 label_counts={str(k): int(v) for k, v in syn.labels.iloc[:, 0].value_counts().sort_index().items()} if len(syn.labels.columns) else None)

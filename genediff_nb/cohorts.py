@@ -14,7 +14,7 @@ from .core import cache_dir, check_writable, atomic_path
 __all__ = ['SNP_COLS', 'POP_MODEL', 'QC_DEFAULTS', 'Cohort', 'as_str_array', 'save_cohort', 'load_cohort_npz', 'make_genes',
            'simulate_cohort', 'population_cohort', 'liability_threshold', 'disease_cohort', 'assign_genes',
            'qc_summary', 'read_vcf', 'read_plink', 'read_hapt_rows', 'read_hapt', 'read_labels', 'attach_labels',
-           'write_vcf', 'write_plink', 'write_labels', 'load_cohort', 'split_cohort']
+           'write_vcf', 'write_plink', 'write_hapt', 'write_labels', 'load_cohort', 'split_cohort']
 
 # %% ../nbs/01_cohorts.ipynb #b3e2aeaa
 SNP_COLS = ['chrom', 'pos', 'id', 'ref', 'alt']
@@ -572,6 +572,14 @@ def write_plink(c:Cohort, prefix, overwrite:bool=False)->Path:
     finally:
         for ext in ('.bed', '.bim', '.fam'): Path(f'{tmp}{ext}').unlink(missing_ok=True)
     return Path(f'{prefix}.bed')
+
+def write_hapt(c:Cohort, path, overwrite:bool=False, tag:str='AG')->Path:
+    "Write a phased cohort in the `.hapt` format of Yelmen et al. (one haplotype a row: tag, `<id>_A` / `<id>_B`, alleles), atomically"
+    if c.haps is None: raise ValueError("only a phased cohort (haplotypes) can be written as .hapt")
+    H = c.haps.reshape(-1, c.m).astype(str); ids = [f'{s}_{h}' for s in c.samples for h in 'AB']
+    with atomic_path(path, overwrite) as tmp, open(tmp, 'w') as f:
+        for i, row in zip(ids, H): f.write(f"{tag} {i} {' '.join(row)}\n")
+    return Path(path)
 
 def write_labels(c:Cohort, path, overwrite:bool=False)->Path:
     "Write the label table as TSV (column `sample` first)"

@@ -38,6 +38,7 @@ class EmbeddingConfig:
     var_target:float = 0.9     # for rule='variance'
     pad_multiple:int = 64      # gene axis padded to a multiple of this (the paper: 2048)
     block_snps:int = 24        # SNPs per block when no gene table is given
+    ploidy:int = 2             # largest allele count: 2 for genotypes (0/1/2), 1 for haplotypes (0/1)
 
 class GeneEmbedding:
     "Per-gene PCA tokens with mask and scaling; `fit` on training genotypes, then `encode` / `decode`"
@@ -117,14 +118,22 @@ class GeneEmbedding:
         Z = np.where(self.mask, X * self.sd + self.mu, 0).reshape(len(X), -1)
         return np.asarray(self.W.dot(Z.T).T, np.float32) + self.mean
 
-    def decode(self, X:np.ndarray)->np.ndarray:
-        "Tokens -> hard 0/1/2 genotypes (int8): the reconstruction rounded to the nearest allele count"
-        return np.clip(np.rint(self.decode_dosage(X)), 0, 2).astype(np.int8)
+    def decode(self, X:np.ndarray,
+               rule:str='round', # 'round': the nearest allele count (the paper's); 'stochastic': floor or ceiling at random, E = dosage
+               seed=None,        # seed (or np.random.Generator) of the stochastic rule
+              )->np.ndarray:
+        "Tokens -> allele counts 0..ploidy (int8) from the reconstructed dosage"
+        D = np.clip(self.decode_dosage(X), 0, self.config.ploidy)
+        if rule == 'round': return np.rint(D).astype(np.int8)
+        if rule != 'stochastic': raise ValueError(f"unknown decoding rule {rule!r}: use 'round' or 'stochastic'")
+        f = np.floor(D); return (f + (np.random.default_rng(seed).random(D.shape, dtype=np.float32) < D - f)).astype(np.int8)
 
-    def to_cohort(self, X:np.ndarray, labels:pd.DataFrame|None=None, prefix:str='syn', meta:dict|None=None)->Cohort:
+    def to_cohort(self, X:np.ndarray, labels:pd.DataFrame|None=None, prefix:str='syn', meta:dict|None=None,
+                  rule:str='round', seed=None)->Cohort:
         "Decode tokens into a `Cohort` (unphased) with this embedding's SNP table, ready for `write_vcf`"
         if self.snps is None: raise ValueError("this embedding was fitted without a SNP table; pass snps= to fit")
-        G = self.decode(X); ids = np.array([f'{prefix}_{i:05d}' for i in range(len(G))])
+        if self.config.ploidy != 2: raise ValueError("this embedding encodes haplotypes: pair them into individuals (`generate` does)")
+        G = self.decode(X, rule, seed); ids = np.array([f'{prefix}_{i:05d}' for i in range(len(G))])
         if labels is not None: labels = pd.DataFrame(labels).set_axis(ids)
         return Cohort(G, self.snps, ids, labels, meta=dict(meta or {}, source='synthetic'))
 

@@ -18,10 +18,11 @@ from .diffusion import Schedule, EMA, diffusion_loss, drop_labels, q_sample, pre
 from .models import get_model, PAPER_CONDITIONING
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'TrainConfig', 't_levels', 'evaluate', 'lr_factor', 'train', 'TrainResult', 'cohort_digest', 'clear_run',
-           'read_split', 'run_ids', 'check_run', 'train_cohort', 'load_checkpoint', 'label_counts', 'sample_embeddings',
-           'generate', 'gate_classifier', 'ratio_se', 'label_fidelity', 'guidance_search', 'model_seed', 'fit_guidance',
-           'crossfit_accuracy', 'calibrate_guidance', 'calibrated_guidance']
+__all__ = ['RUN_FILES', 'MODES', 'TrainConfig', 't_levels', 'evaluate', 'lr_factor', 'train', 'TrainResult', 'cohort_digest',
+           'clear_run', 'read_split', 'run_ids', 'check_run', 'haplotype_cohort', 'haplotype_split', 'train_cohort',
+           'load_checkpoint', 'label_counts', 'sample_embeddings', 'generate', 'gate_classifier', 'ratio_se',
+           'label_fidelity', 'guidance_search', 'model_seed', 'fit_guidance', 'crossfit_accuracy', 'calibrate_guidance',
+           'calibrated_guidance']
 
 # %% ../nbs/05_training.ipynb #6beb6c6c
 @dataclass
@@ -211,10 +212,10 @@ def read_split(folder)->dict:
         with np.load(p, allow_pickle=False) as z: return {k: z[k] for k in z.files if k != 'run_id'}
     except Exception as e: raise ValueError(f"{p} is not a readable split file ({type(e).__name__}): train again with --overwrite") from None
 
-def run_ids(folder)->dict:
-    "The run id each of a checkpoint folder's files records (None for files older than run ids)"
+def run_ids(folder, files=RUN_FILES)->dict:
+    "The run id each of a checkpoint folder's `files` records (None for files older than run ids); absent files are left out"
     folder, out = Path(folder), {}
-    for f in RUN_FILES:
+    for f in files:
         p = folder/f
         if not p.exists(): continue
         if f.endswith('.pt'): out[f] = _torch_load(p)['config'].get('run_id')
@@ -228,8 +229,7 @@ def run_ids(folder)->dict:
 
 def check_run(folder, files=None)->str|None:
     "The run id shared by the checkpoint folder's `files` (default: all present); an error naming them when they come from different runs"
-    ids = run_ids(folder)
-    if files is not None: ids = {k: v for k, v in ids.items() if k in files}
+    ids = run_ids(folder, RUN_FILES if files is None else files)
     if len(set(ids.values())) > 1:
         groups = {}
         for f, i in ids.items(): groups.setdefault(i, []).append(f)
@@ -238,6 +238,19 @@ def check_run(folder, files=None)->str|None:
                          f"copied together by hand; train again with --overwrite into this folder or a new one")
     return next(iter(ids.values()), None)
 
+def haplotype_cohort(c:Cohort)->Cohort:
+    "A phased cohort as a cohort of its haplotypes: rows `<id>_A`, `<id>_B` with values 0/1, each carrying its individual's labels"
+    if c.haps is None: raise ValueError("haplotype mode needs phased input (a VCF with '|' calls and no imputed call, or a .hapt file)")
+    H = c.haps.reshape(-1, c.m); ids = np.array([f'{s}_{h}' for s in c.samples for h in 'AB'])
+    lab = c.labels.iloc[np.repeat(np.arange(c.n), 2)].set_axis(ids)
+    return Cohort(H, c.snps, ids, lab, None, c.genes, dict(c.meta, haplotypes_of=c.meta.get('source', repr(c))))
+
+def haplotype_split(split:dict)->dict:
+    "An individuals' split as the split of their haplotypes (rows 2i and 2i+1 of `haplotype_cohort`): a person's two stay together"
+    return {k: np.sort(np.r_[2 * np.asarray(v), 2 * np.asarray(v) + 1]).astype(np.int64) for k, v in split.items()}
+
+MODES = ('genotype', 'haplotype')
+
 def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
                  cfg:TrainConfig|None=None,
                  out=None,                 # checkpoint folder (None: nothing is written)
@@ -245,9 +258,15 @@ def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
                  split:dict|None=None,     # {'train','val','test'} index arrays (default: `split_cohort`, 70/10/20)
                  emb_kw:dict|None=None,    # `EmbeddingConfig` fields
                  device=None, overwrite:bool=False, resume:bool=False, stop_after:int|None=None, progress:bool=True,
+                 mode:str='genotype',      # 'genotype': individuals' 0/1/2 (the paper); 'haplotype': phased haplotypes, paired when sampling
                 )->TrainResult:
     "Split, embed (fitted on train only), train with validation checkpointing; everything sampling needs goes to `out`"
     cfg = cfg or TrainConfig()
+    if mode not in MODES: raise ValueError(f"unknown mode {mode!r}: use one of {MODES}")
+    if mode == 'haplotype':        # split the individuals, then learn their haplotypes: a person's two stay on one side
+        lc = (label_col or (c.labels.columns[0] if len(c.labels.columns) else None)) if cfg.conditional else None
+        split = haplotype_split(split or split_cohort(c, lc, seed=cfg.seed))
+        c, emb_kw = haplotype_cohort(c), dict(emb_kw or {}, ploidy=1)
     has_labels = cfg.conditional and len(c.labels.columns) > 0
     if cfg.conditional and not has_labels: raise ValueError("this cohort has no labels: pass labels, or use TrainConfig(conditional=False)")
     if has_labels and label_col is not None and label_col not in c.labels:
@@ -279,7 +298,7 @@ def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
     tr, va = split['train'], split['val']
     freq = np.bincount(y[tr], minlength=len(classes)) / len(tr) if has_labels else np.array([])
     extra = dict(classes=[str(k) for k in classes], label_col=label_col, label_freq=freq.tolist(),
-                 cohort=repr(c), n_train=len(tr), n_val=len(va), run_id=run_id, cohort_digest=cohort_digest(c, label_col),
+                 cohort=repr(c), n_train=len(tr), n_val=len(va), run_id=run_id, mode=mode, cohort_digest=cohort_digest(c, label_col),
                  trainval_digest=cohort_digest(c, label_col, np.r_[tr, va]))   # what calibration may read: never the test split
     model, hist = train(X[tr], yt[tr], X[va], yt[va], emb.mask, len(classes), cfg, out, device, overwrite, resuming,
                         stop_after, progress, extra)
@@ -351,6 +370,7 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
              device=None, progress:bool=True,
              prefix:str='syn',          # sample id prefix
              return_embeddings:bool=False, # also return the embedded samples
+             decoder:str='round',       # tokens to alleles: 'round' (the paper's) or 'stochastic' (see `GeneEmbedding.decode`)
             ):
     "Synthetic individuals as a `Cohort` of 0/1/2 genotypes with their generating labels"
     model, emb, cfg = load_checkpoint(ckpt, device) if isinstance(ckpt, (str, Path)) else ckpt
@@ -363,11 +383,19 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
     if not conditional and mix is not None: raise ValueError("this model is unconditional: it cannot take a label mix")
     y = label_counts(n, cfg['classes'], cfg['label_freq'], mix) if conditional else None
     if isinstance(clip, str) and clip == 'data': clip = emb.token_range()
-    X = sample_embeddings(model, cfg, emb.mask, y, n, sampler, steps, guidance, batch_size, seed, clip, device, progress, spacing)
+    hap = cfg.get('mode', 'genotype') == 'haplotype'       # two haplotypes of one label make an individual
+    yh = None if y is None else (np.repeat(y, 2) if hap else y)
+    X = sample_embeddings(model, cfg, emb.mask, yh, 2 * n if hap else n, sampler, steps, guidance, batch_size, seed, clip, device, progress, spacing)
     labels = pd.DataFrame({cfg['label_col']: np.asarray(cfg['classes'])[y]}) if conditional else None
-    meta = dict(model=cfg['model'], sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'], guidance=guidance, seed=seed)
+    meta = dict(model=cfg['model'], sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'], guidance=guidance, seed=seed,
+                decoder=decoder, mode='haplotype' if hap else 'genotype')
     if sampler != 'ddpm': meta['spacing'] = spacing
-    c = emb.to_cohort(X, labels, prefix, meta)
+    rng = np.random.default_rng([seed, 1])                 # the decoder's own stream: the same seed, the same genotypes
+    if hap:
+        if emb.snps is None: raise ValueError("this embedding was fitted without a SNP table")
+        H = emb.decode(X, decoder, rng).reshape(n, 2, emb.m); ids = np.array([f'{prefix}_{i:05d}' for i in range(n)])
+        c = Cohort(H.sum(1), emb.snps, ids, None if labels is None else labels.set_axis(ids), H, meta=dict(meta, source='synthetic'))
+    else: c = emb.to_cohort(X, labels, prefix, meta, decoder, rng)
     return (c, X) if return_embeddings else c
 
 # %% ../nbs/05_training.ipynb #756e44f9
@@ -497,6 +525,7 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
     "Guidance weight whose samples carry their labels as often as unseen real individuals do (see `guidance_search`)"
     folder = Path(ckpt); model, emb, cfg = load_checkpoint(folder, device)
     if not cfg['n_classes']: raise ValueError("this model is unconditional: there is no guidance weight to calibrate")
+    if cfg.get('mode') == 'haplotype' and cohort.haps is not None and cohort.G.max() > 1: cohort = haplotype_cohort(cohort)   # what it learnt from
     if save: check_writable(folder/'guidance.json', overwrite)
     if draws < 1: raise ValueError(f"draws must be at least 1, got {draws}")
     if not 0 < tol < 1: raise ValueError(f"tol must lie in (0, 1), got {tol}")
