@@ -224,3 +224,30 @@ def test_kill_9_then_resume_reproduces_the_uninterrupted_run(cohort):
 def test_paper_runner_exit_status(tmp_path):
     assert 'no such file' in failed(gd('--cohort', tmp_path/'none.vcf.gz', script='genediff-paper'), code=2)
     assert 'no notebook to be run declares it' in failed(gd('-p', 'N_SEED=2', script='genediff-paper'), code=2)
+
+
+# ---- haplotype mode ---------------------------------------------------------------------------------------------------
+def test_phased_input_gives_phased_output(cohort, ckpt):
+    "A phased VCF trains on haplotypes (--mode auto) and sampling writes phased calls, as VCF and as .hapt"
+    from genediff_nb.cohorts import read_hapt
+    d, c = cohort; ck, summary = ckpt
+    assert summary['mode'] == 'haplotype'
+    s = json.loads(gd('sample', '--checkpoint', ck, '--n', 6, '--sampler', 'ddim', '--steps', 3, '--no-progress', '--out', d/'ph.vcf.gz').stdout)
+    assert s['phased'] and s['mode'] == 'haplotype'
+    back = read_vcf(d/'ph.vcf.gz', d/'ph.labels.tsv')
+    assert back.haps is not None and back.n == 6 and back.m == c.m and 'population' in back.labels
+    body = [l for l in gzip.open(d/'ph.vcf.gz', 'rt') if not l.startswith('#')]
+    assert all('/' not in l.split('\t', 9)[9] for l in body) and '|' in body[0]            # every call phased
+    assert gd('sample', '--checkpoint', ck, '--n', 6, '--sampler', 'ddim', '--steps', 3, '--no-progress', '--out', d/'ph2.hapt').returncode == 0
+    assert (read_hapt(d/'ph2.hapt').haps == back.haps).all()                                  # the same seed, the same haplotypes
+    if shutil.which('bcftools'):
+        assert subprocess.run(['bcftools', 'view', '-H', str(d/'ph.vcf.gz')], capture_output=True).returncode == 0
+
+
+def test_haplotype_mode_needs_phased_input(cohort, ckpt):
+    d, c = cohort; ck, _ = ckpt
+    write_vcf(Cohort(c.G, c.snps, c.samples, c.labels), d/'unph.vcf.gz')                   # unphased calls
+    assert 'needs phased input' in failed(gd('train', d/'unph.vcf.gz', '--labels', d/'c.tsv', *TRAIN, '--mode', 'haplotype', '--out', d/'never_h'))
+    p = gd('train', d/'unph.vcf.gz', '--labels', d/'c.tsv', *TRAIN, '--epochs', 1, '--out', d/'ck_unph')
+    assert p.returncode == 0 and json.loads(p.stdout)['mode'] == 'genotype'                  # auto: the paper's genotype mode
+    assert '.hapt output needs a haplotype-mode checkpoint' in failed(gd('sample', '--checkpoint', d/'ck_unph', '--out', d/'x.hapt'))
