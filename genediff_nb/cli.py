@@ -107,6 +107,8 @@ def parser()->argparse.ArgumentParser:
     t.add_argument('--resume', action='store_true', help='continue the interrupted run in --out (same cohort and settings); starts afresh if --out holds no run')
     t.add_argument('--device', type=_device, help="'cpu', 'cuda', 'cuda:1' ... (omitted: GPU when present, else CPU)")
     t.add_argument('--no-progress', action='store_true', help='no progress bar')
+    t.add_argument('--no-privacy-check', dest='privacy_check', action='store_false', help='skip the check, after training, that '
+                   'samples of the model do not leak its training individuals (MIA AUC <= 0.55, DCR ratio >= 1, no copies; privacy.json)')
     s = sub.add_parser('sample', help='generate synthetic individuals from a checkpoint folder', formatter_class=F)
     s.add_argument('--checkpoint', required=True, help='checkpoint folder written by `genediff train`')
     s.add_argument('--n', type=_count, default=1000, help='number of individuals')
@@ -209,9 +211,15 @@ def cmd_train(a)->dict:
     r = train_cohort(c, cfg, out, label_col=a.label_col, device=a.device, overwrite=a.overwrite, resume=a.resume,
                      progress=not a.no_progress, mode=mode)
     h = r.history; best = int(np.argmin(h['val_loss']))
+    priv = None
+    if a.privacy_check:
+        from genediff_nb.training import check_checkpoint_privacy, _write_json
+        priv = check_checkpoint_privacy(r, c, seed=a.seed, device=a.device)
+        _write_json(dict(priv, run_id=r.config['run_id']), out/'privacy.json')
+        if priv['warning']: warnings.warn(priv['warning'])
     return dict(out=str(out), run_id=r.config['run_id'], mode=mode, cohort=repr(c), model=a.model, epochs=len(h['epoch']), best_epoch=best + 1,
                 best_val_loss=h['val_loss'][best], val_recon=h['val_recon'][best], seconds=round(time.time() - t0, 1),
-                qc=c.meta.get('qc'))
+                qc=c.meta.get('qc'), privacy=priv)
 
 def cmd_sample(a)->dict:
     "`genediff sample`"

@@ -20,9 +20,9 @@ from .models import get_model, PAPER_CONDITIONING
 # %% auto #0
 __all__ = ['RUN_FILES', 'MODES', 'TrainConfig', 't_levels', 'evaluate', 'lr_factor', 'train', 'TrainResult', 'cohort_digest',
            'clear_run', 'read_split', 'run_ids', 'check_run', 'haplotype_cohort', 'haplotype_split', 'train_cohort',
-           'load_checkpoint', 'label_counts', 'sample_embeddings', 'generate', 'gate_classifier', 'ratio_se',
-           'label_fidelity', 'guidance_search', 'model_seed', 'fit_guidance', 'crossfit_accuracy', 'calibrate_guidance',
-           'calibrated_guidance']
+           'load_checkpoint', 'label_counts', 'sample_embeddings', 'generate', 'privacy_check',
+           'check_checkpoint_privacy', 'gate_classifier', 'ratio_se', 'label_fidelity', 'guidance_search', 'model_seed',
+           'fit_guidance', 'crossfit_accuracy', 'calibrate_guidance', 'calibrated_guidance']
 
 # %% ../nbs/05_training.ipynb #6beb6c6c
 @dataclass
@@ -69,7 +69,7 @@ def evaluate(model:nn.Module, sch:Schedule, X:Tensor, y:Tensor, mask:Tensor,
     return dict(loss=float(np.mean(losses)), recon=float(np.mean(recons)), t=levels.tolist(), loss_by_t=losses, recon_by_t=recons)
 
 # %% ../nbs/05_training.ipynb #877df594
-RUN_FILES = ('model.pt', 'last.pt', 'embedding.npz', 'split.npz', 'history.json', 'qc.json', 'guidance.json')  # one run's files
+RUN_FILES = ('model.pt', 'last.pt', 'embedding.npz', 'split.npz', 'history.json', 'qc.json', 'privacy.json', 'guidance.json')  # one run's files
 
 def _save(obj, path:Path):
     with atomic_path(path, overwrite=True) as tmp: torch.save(obj, tmp)
@@ -397,6 +397,45 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
         c = Cohort(H.sum(1), emb.snps, ids, None if labels is None else labels.set_axis(ids), H, meta=dict(meta, source='synthetic'))
     else: c = emb.to_cohort(X, labels, prefix, meta, decoder, rng)
     return (c, X) if return_embeddings else c
+
+# %% ../nbs/05_training.ipynb #345ebcd0
+def privacy_check(G_syn, G_train, G_holdout,   # synthetic, training and held-out real genotypes (individuals x SNPs)
+                  max_mia:float=0.55,         # warn above this membership-inference AUC ...
+                  min_dcr:float=1.0,          # ... or below this DCR ratio, when the difference is beyond the sampling noise
+                  alpha:float=0.01,           # the test level that decides "beyond the noise" (1% false warnings for a generator that does not leak)
+                 )->dict:
+    "Membership inference, DCR ratio and identical matches of synthetic individuals, with a warning when they leak"
+    from scipy.stats import mannwhitneyu, norm
+    from sklearn.metrics import roc_auc_score
+    from genediff_nb.metrics import nearest_hamming
+    S, Tr, H = (np.asarray(x) for x in (G_syn, G_train, G_holdout))
+    d_syn, d_hold = nearest_hamming(S, Tr), nearest_hamming(H, Tr)          # distance to the closest training record
+    m_tr, m_ho = nearest_hamming(Tr, S), nearest_hamming(H, S)              # members and non-members, to the closest synthetic
+    auc = float(roc_auc_score(np.r_[np.ones(len(m_tr)), np.zeros(len(m_ho))], -np.r_[m_tr, m_ho]))
+    q1, q2, n1, n2 = auc / (2 - auc), 2 * auc**2 / (1 + auc), len(m_tr), len(m_ho)       # Hanley & McNeil (1982)
+    auc_se = float(np.sqrt(max(auc * (1 - auc) + (n1 - 1) * (q1 - auc**2) + (n2 - 1) * (q2 - auc**2), 0) / (n1 * n2)))
+    dcr = float(np.median(d_syn) / max(np.median(d_hold), 1e-12))
+    p_dcr = float(mannwhitneyu(d_syn, d_hold, alternative='less').pvalue)   # synthetic closer to training than strangers are?
+    p_mia = float(norm.sf((auc - 0.5) / auc_se)) if auc_se > 0 else float(auc <= 0.5)
+    ident = float((d_syn == 0).mean())
+    res = dict(mia_auc=auc, mia_auc_se=auc_se, p_mia=p_mia, dcr_ratio=dcr, p_dcr=p_dcr, identical=ident, n_syn=len(S),
+               n_train=len(Tr), n_holdout=len(H), max_mia=max_mia, min_dcr=min_dcr, alpha=alpha)
+    bad = ([f"membership-inference AUC {auc:.3f} > {max_mia} (s.e. {auc_se:.3f})"] if auc > max_mia and p_mia < alpha else []) + \
+          ([f"DCR ratio {dcr:.3f} < {min_dcr}: synthetic individuals sit closer to training individuals than held-out ones do "
+            f"(p = {p_dcr:.2g})"] if dcr < min_dcr and p_dcr < alpha else []) + \
+          ([f"{ident:.1%} of synthetic individuals copy a training individual"] if ident > 0 else [])
+    res.update(passed=not bad, warning=None if not bad else
+               'the model may leak its training individuals: ' + '; '.join(bad) + '. Before sharing samples, train fewer '
+               'epochs or a smaller model, or on more individuals, and check again')
+    return res
+
+def check_checkpoint_privacy(r:TrainResult, c:Cohort,  # what `train_cohort` returned, and the cohort it was given
+                             n:int=500, seed:int=0, device=None)->dict:
+    "`privacy_check` of up to `n` individuals sampled from a freshly trained model (DDIM-50) against its own split"
+    sp = {k: np.unique(v // 2) for k, v in r.split.items()} if r.config.get('mode') == 'haplotype' else r.split   # individuals
+    tr, ho = sp['train'], np.r_[sp['val'], sp['test']]
+    syn = generate((r.model, r.emb, r.config), int(min(n, len(tr))), sampler='ddim', steps=min(50, r.config['T']), seed=seed, device=device, progress=False)
+    return privacy_check(syn.G, c.G[tr], c.G[ho])
 
 # %% ../nbs/05_training.ipynb #756e44f9
 def gate_classifier(emb:GeneEmbedding, G_train:np.ndarray, y_train, C:float=1.0):

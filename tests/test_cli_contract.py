@@ -47,6 +47,8 @@ def ckpt(cohort):
 def test_success_exits_0_with_a_json_summary_and_chains(cohort, ckpt):
     d, c = cohort; ck, summary = ckpt
     assert summary['epochs'] == 2 and summary['run_id'] and summary['qc']['samples_kept'] == c.n
+    priv = json.loads((ck/'privacy.json').read_text())                          # checked after training, kept with the run
+    assert priv['run_id'] == summary['run_id'] and priv['n_syn'] > 0 and 0 <= priv['mia_auc'] <= 1 and summary['privacy']['passed'] == priv['passed']
     out = d/'chain.vcf.gz'
     p = subprocess.run(f"'{BIN/'genediff'}' sample --checkpoint '{ck}' --n 8 --out '{out}' --sampler ddim --steps 3 "
                        f"--no-progress && echo CHAINED", shell=True, capture_output=True, text=True, timeout=300)
@@ -250,4 +252,4 @@ def test_haplotype_mode_needs_phased_input(cohort, ckpt):
     assert 'needs phased input' in failed(gd('train', d/'unph.vcf.gz', '--labels', d/'c.tsv', *TRAIN, '--mode', 'haplotype', '--out', d/'never_h'))
     p = gd('train', d/'unph.vcf.gz', '--labels', d/'c.tsv', *TRAIN, '--epochs', 1, '--out', d/'ck_unph')
     assert p.returncode == 0 and json.loads(p.stdout)['mode'] == 'genotype'                  # auto: the paper's genotype mode
-    assert '.hapt output needs a haplotype-mode checkpoint' in failed(gd('sample', '--checkpoint', d/'ck_unph', '--out', d/'x.hapt'))
+    assert '.hapt output needs a haplotype-mode checkpoint' in failed(gd('sample', '--checkpoint', d/'ck_unph', '--out', d/'nohap.hapt'))
