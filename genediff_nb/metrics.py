@@ -5,7 +5,7 @@
 # %% ../nbs/07_metrics.ipynb #4ddc712a
 from __future__ import annotations
 import numpy as np, pandas as pd
-from scipy.stats import wasserstein_distance, pearsonr
+from scipy.stats import wasserstein_distance, pearsonr, mannwhitneyu, norm
 from sklearn.neighbors import NearestNeighbors
 from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
@@ -299,13 +299,17 @@ def privacy_report(syn,      # (n_syn, m) synthetic genotypes
     thr = float(np.quantile(d_hold, q))
     # membership inference: train members and holdout scored by distance to the nearest synthetic sample
     m_tr, m_ho = nearest_hamming(Tr, S), nearest_hamming(H, S)
-    auc = roc_auc_score(np.r_[np.ones(len(m_tr)), np.zeros(len(m_ho))], -np.r_[m_tr, m_ho])
+    auc = float(roc_auc_score(np.r_[np.ones(len(m_tr)), np.zeros(len(m_ho))], -np.r_[m_tr, m_ho]))
     dcr_auc = roc_auc_score(np.r_[np.ones(len(d_syn)), np.zeros(len(d_hold))], -np.r_[d_syn, d_hold])
+    q1, q2, n1, n2 = auc / (2 - auc), 2 * auc**2 / (1 + auc), len(m_tr), len(m_ho)       # Hanley & McNeil (1982)
+    auc_se = float(np.sqrt(max(auc * (1 - auc) + (n1 - 1) * (q1 - auc**2) + (n2 - 1) * (q2 - auc**2), 0) / (n1 * n2)))
     return dict(identical_match_rate=float((d_syn == 0).mean()), near_copy_threshold=thr, near_copy_q=q,
                 near_copy_rate=float((d_syn < thr).mean()) if thr > 0 else float((d_syn == 0).mean()),
                 dcr_syn_median=float(np.median(d_syn)), dcr_holdout_median=float(np.median(d_hold)),
                 dcr_ratio=float(np.median(d_syn) / max(np.median(d_hold), 1e-12)), dcr_auc=float(dcr_auc),
-                mia_auc=float(auc), n_syn=len(S), n_train=len(Tr), n_holdout=len(H))
+                dcr_p=float(mannwhitneyu(d_syn, d_hold, alternative='less').pvalue),   # synthetic closer to train than strangers are?
+                mia_auc=auc, mia_auc_se=auc_se, mia_p=float(norm.sf((auc - 0.5) / auc_se)) if auc_se > 0 else float(auc <= 0.5),
+                n_syn=len(S), n_train=len(Tr), n_holdout=len(H))
 
 # %% ../nbs/07_metrics.ipynb #d4e0836e
 def genotype_report(real, syn,           # (n, m) genotypes each: real reference (e.g. test split) and synthetic

@@ -374,6 +374,7 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
             ):
     "Synthetic individuals as a `Cohort` of 0/1/2 genotypes with their generating labels"
     model, emb, cfg = load_checkpoint(ckpt, device) if isinstance(ckpt, (str, Path)) else ckpt
+    if sampler != 'ddpm' and steps is None: steps = 50      # the samplers' default, named so that it can be checked and recorded
     if isinstance(guidance, str):
         if guidance != 'calibrated': raise ValueError(f"guidance must be a number or 'calibrated', got {guidance!r}")
         if not isinstance(ckpt, (str, Path)): raise ValueError("guidance='calibrated' needs a checkpoint folder")
@@ -404,25 +405,15 @@ def privacy_check(G_syn, G_train, G_holdout,   # synthetic, training and held-ou
                   min_dcr:float=1.0,          # ... or below this DCR ratio, when the difference is beyond the sampling noise
                   alpha:float=0.01,           # the test level that decides "beyond the noise" (1% false warnings for a generator that does not leak)
                  )->dict:
-    "Membership inference, DCR ratio and identical matches of synthetic individuals, with a warning when they leak"
-    from scipy.stats import mannwhitneyu, norm
-    from sklearn.metrics import roc_auc_score
-    from genediff_nb.metrics import nearest_hamming
-    S, Tr, H = (np.asarray(x) for x in (G_syn, G_train, G_holdout))
-    d_syn, d_hold = nearest_hamming(S, Tr), nearest_hamming(H, Tr)          # distance to the closest training record
-    m_tr, m_ho = nearest_hamming(Tr, S), nearest_hamming(H, S)              # members and non-members, to the closest synthetic
-    auc = float(roc_auc_score(np.r_[np.ones(len(m_tr)), np.zeros(len(m_ho))], -np.r_[m_tr, m_ho]))
-    q1, q2, n1, n2 = auc / (2 - auc), 2 * auc**2 / (1 + auc), len(m_tr), len(m_ho)       # Hanley & McNeil (1982)
-    auc_se = float(np.sqrt(max(auc * (1 - auc) + (n1 - 1) * (q1 - auc**2) + (n2 - 1) * (q2 - auc**2), 0) / (n1 * n2)))
-    dcr = float(np.median(d_syn) / max(np.median(d_hold), 1e-12))
-    p_dcr = float(mannwhitneyu(d_syn, d_hold, alternative='less').pvalue)   # synthetic closer to training than strangers are?
-    p_mia = float(norm.sf((auc - 0.5) / auc_se)) if auc_se > 0 else float(auc <= 0.5)
-    ident = float((d_syn == 0).mean())
-    res = dict(mia_auc=auc, mia_auc_se=auc_se, p_mia=p_mia, dcr_ratio=dcr, p_dcr=p_dcr, identical=ident, n_syn=len(S),
-               n_train=len(Tr), n_holdout=len(H), max_mia=max_mia, min_dcr=min_dcr, alpha=alpha)
-    bad = ([f"membership-inference AUC {auc:.3f} > {max_mia} (s.e. {auc_se:.3f})"] if auc > max_mia and p_mia < alpha else []) + \
+    "`privacy_report`'s membership inference, DCR ratio and identical matches, with a warning when they show a leak"
+    from genediff_nb.metrics import privacy_report
+    r = privacy_report(G_syn, G_train, G_holdout)
+    auc, dcr, ident = r['mia_auc'], r['dcr_ratio'], r['identical_match_rate']
+    res = dict(mia_auc=auc, mia_auc_se=r['mia_auc_se'], p_mia=r['mia_p'], dcr_ratio=dcr, p_dcr=r['dcr_p'], identical=ident,
+               n_syn=r['n_syn'], n_train=r['n_train'], n_holdout=r['n_holdout'], max_mia=max_mia, min_dcr=min_dcr, alpha=alpha)
+    bad = ([f"membership-inference AUC {auc:.3f} > {max_mia} (s.e. {r['mia_auc_se']:.3f})"] if auc > max_mia and r['mia_p'] < alpha else []) + \
           ([f"DCR ratio {dcr:.3f} < {min_dcr}: synthetic individuals sit closer to training individuals than held-out ones do "
-            f"(p = {p_dcr:.2g})"] if dcr < min_dcr and p_dcr < alpha else []) + \
+            f"(p = {r['dcr_p']:.2g})"] if dcr < min_dcr and r['dcr_p'] < alpha else []) + \
           ([f"{ident:.1%} of synthetic individuals copy a training individual"] if ident > 0 else [])
     res.update(passed=not bad, warning=None if not bad else
                'the model may leak its training individuals: ' + '; '.join(bad) + '. Before sharing samples, train fewer '
