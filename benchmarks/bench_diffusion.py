@@ -25,7 +25,9 @@ def one(name, quick, threads, seed=0):
     torch.set_num_threads(threads)
     from genediff_nb.cohorts import population_cohort
     from genediff_nb.models import n_params
-    from genediff_nb.training import train_cohort, generate, label_fidelity
+    from genediff_nb.training import train_cohort
+    from genediff_nb.sampling import generate
+    from genediff_nb.guidance import label_fidelity
     from genediff_nb.experiments import train_config
     c = population_cohort(60, n_regions=2, region_len=300_000, seed=1) if quick else population_cohort(seed=seed)
     cfg = train_config(name, quick=quick, seed=seed); ep = cfg.epochs

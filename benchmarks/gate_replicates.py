@@ -30,7 +30,8 @@ def main(argv=None):
     import numpy as np, pandas as pd
     from genediff_nb.core import check_writable
     from genediff_nb.experiments import prepare_task, train_config, model_dir
-    from genediff_nb.training import load_checkpoint, sample_embeddings, calibrate_guidance, label_fidelity, model_seed
+    from genediff_nb.sampling import SamplingConfig, generate
+    from genediff_nb.guidance import calibrate_guidance, label_fidelity, model_seed
     if a.out: check_writable(Path(a.out), False)
     task = prepare_task(a.cohort, a.labels, a.label_col, False, 0)     # the paper run's split (seed 0) and embedding
     c, sp, emb = task.cohort, task.split, task.emb
@@ -42,11 +43,10 @@ def main(argv=None):
             if not (d/'model.pt').exists():
                 sys.exit(f'no checkpoint of {m} for {task.name} in {d}: run the paper preset on this cohort first')
             t0 = time.time()
-            cal = calibrate_guidance(d, c, 'ddim', 50, seed=s, draws=a.draws, save=False)
-            model, _, cfg = load_checkpoint(d)
-            X = sample_embeddings(model, cfg, emb.mask, y_gate, len(y_gate), 'ddim', 50, cal['w'], seed=model_seed(s, m) + 1,
-                                  clip=emb.token_range(), progress=False)
-            g = label_fidelity(emb, c.G[sp['train']], task.y[sp['train']], c.G[sp['test']], y_test, emb.decode(X), y_gate)
+            cal = calibrate_guidance(d, c, 'ddim', 50, decoder='round', seed=s, draws=a.draws, save=False)
+            sc = SamplingConfig('ddim', 50, guidance=cal['w'], seed=model_seed(s, m) + 1, decoder='round')   # the route every sample takes
+            syn = generate(d, len(y_gate), mix=[task.classes[i] for i in y_gate], sc=sc, progress=False)
+            g = label_fidelity(emb, c.G[sp['train']], task.y[sp['train']], c.G[sp['test']], y_test, syn.G, y_gate)
             rows.append(dict(task=task.name, seed=s, model=m, w_cal=cal['w'], w_se=cal.get('w_se'), acc_real_xfit=round(cal['acc_real'], 4),
                              ratio_xfit=round(cal['ratio'], 3), acc_real_test=round(g['acc_real_test'], 4), ratio_test=round(g['ratio'], 3),
                              ratio_se=round(g['ratio_se'], 3), passed=g['passed'], seconds=round(time.time() - t0)))

@@ -114,12 +114,17 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--n', type=_count, default=1000, help='number of individuals')
     s.add_argument('--out', required=True, help='output: a .vcf.gz (or .vcf.bgz, bgzipped) or .vcf path (phased for a haplotype-mode '
                    'checkpoint), a .hapt file (haplotype mode), or a PLINK prefix or .bed (.bed/.bim/.fam); labels go to <out>.labels.tsv')
-    s.add_argument('--decoder', default='round', choices=['round', 'stochastic'], help='tokens to alleles: the nearest allele count '
-                   "(the paper's), or the floor or ceiling of the reconstructed dosage at random (keeps rare alleles and the spread between individuals)")
+    s.add_argument('--decoder', default='mosaic', choices=['mosaic', 'round', 'stochastic'], help='tokens to alleles: a mosaic of the '
+                   'training haplotype segments that best explain the tokens (realistic LD; the checkpoint\'s panel.npz), the nearest '
+                   "allele count (the paper's), or the floor or ceiling of the reconstructed dosage at random")
+    s.add_argument('--switch', type=_number(float, 0, 1, lo_open=True, hi_open=True), help='mosaic: probability of copying another '
+                   'training row from one block to the next (omitted: the checkpoint\'s, 0.02); higher: shorter copied segments')
+    s.add_argument('--temperature', type=_number(float, 0, lo_open=True), help='mosaic: how loosely the copied segments follow '
+                   'the tokens, in squared allele counts (omitted: the checkpoint\'s, 3)')
     s.add_argument('--mix', type=_mix, help="label mix as class=weight pairs, e.g. 'case=1,control=1' "
                                             "(omitted: the training split's label frequencies)")
     s.add_argument('--sampler', choices=SAMPLERS, help="ancestral DDPM over all T steps (the paper), or the deterministic few-step "
-                   "DDIM or DPM-Solver++(2M) (omitted: ddpm, or with --guidance calibrated the sampler it was calibrated for)")
+                   "DDIM or DPM-Solver++(2M) (omitted: ddim, or with --guidance calibrated the sampler it was calibrated for)")
     s.add_argument('--steps', type=_count, help='steps of ddim or dpm2 (omitted: 50, or the calibrated ones; ddpm uses all T)')
     s.add_argument('--spacing', choices=['logsnr', 'uniform'], help='where ddim/dpm2 put their steps: uniform in log signal-to-noise '
                    'ratio (keeps labels and quality at 10-20 steps) or uniform in t (omitted: logsnr, or the calibrated one)')
@@ -141,6 +146,7 @@ def parser()->argparse.ArgumentParser:
     c.add_argument('--sampler', default='ddim', choices=SAMPLERS, help='the sampler the weight is calibrated for')
     c.add_argument('--steps', type=_count, default=50, help='steps of ddim or dpm2')
     c.add_argument('--spacing', default='logsnr', choices=['logsnr', 'uniform'], help='where ddim/dpm2 put their steps')
+    c.add_argument('--decoder', default='mosaic', choices=['mosaic', 'round', 'stochastic'], help='how the gate decodes the samples (as `sample --decoder`)')
     c.add_argument('--tol', type=_number(float, 0, 1, lo_open=True, hi_open=True), default=0.1, help='the gate: |acc_syn / acc_real - 1| <= tol; the search stops within tol/2')
     c.add_argument('--draws', type=_count, default=1000, help='synthetic individuals drawn per weight tried, at most (fewer when clearly inside or outside the band)')
     c.add_argument('--folds', type=_number(int, 2, what='a whole number of at least 2'), default=5, help='cross-fitted logistic regressions of the real reference accuracy')
@@ -213,7 +219,8 @@ def cmd_train(a)->dict:
     h = r.history; best = int(np.argmin(h['val_loss']))
     priv = None
     if a.privacy_check:
-        from genediff_nb.training import check_checkpoint_privacy, _write_json
+        from genediff_nb.training import _write_json
+        from genediff_nb.sampling import check_checkpoint_privacy
         priv = check_checkpoint_privacy(r, c, seed=a.seed, device=a.device)
         _write_json(dict(priv, run_id=r.config['run_id']), out/'privacy.json')
         if priv['warning']: warnings.warn(priv['warning'])
@@ -225,40 +232,43 @@ def cmd_sample(a)->dict:
     "`genediff sample`"
     o = out_files(a.out)
     for p in o['files'] + [o['labels']]: check_writable(p, a.overwrite)          # fail before sampling, not after
-    from genediff_nb.training import load_checkpoint, generate, calibrated_guidance
+    from genediff_nb.training import load_checkpoint
+    from genediff_nb.sampling import SamplingConfig, generate, calibrated_guidance, load_panel
     model, emb, cfg = load_checkpoint(a.checkpoint, a.device)                    # refuses files of different runs
     sampler, steps, spacing, w = a.sampler, a.steps, a.spacing, a.guidance
     if w == 'calibrated':                                  # unset sampler options: the ones the weight was calibrated for
         rec = calibrated_guidance(a.checkpoint, full=True)
         sampler, steps, spacing = sampler or rec['sampler'], steps or rec.get('steps'), spacing or rec.get('spacing')
-    sampler, steps, spacing = sampler or 'ddpm', steps or 50, spacing or 'logsnr'
+    sampler, steps, spacing = sampler or 'ddim', steps or min(50, cfg['T']), spacing or 'logsnr'
     if w == 'calibrated': w = calibrated_guidance(a.checkpoint, sampler, steps, spacing)   # and checked against them
     if sampler != 'ddpm' and steps > cfg['T']: raise ValueError(f"--steps {steps} is more than the model's {cfg['T']} diffusion steps")
     if w and not cfg['n_classes']: raise ValueError("this model is unconditional: guidance needs a conditional model (--guidance 0)")
+    if a.decoder != 'mosaic' and (a.switch is not None or a.temperature is not None): raise ValueError('--switch and --temperature are settings of --decoder mosaic')
+    sc = SamplingConfig(sampler, steps, spacing, w, decoder=a.decoder, switch=a.switch, temperature=a.temperature, seed=a.seed, batch_size=a.batch_size)
+    panel = load_panel(a.checkpoint, emb) if a.decoder == 'mosaic' else None          # before sampling: a missing panel fails fast
     if o['kind'] == 'hapt' and cfg.get('mode') != 'haplotype': raise ValueError(f"--out {a.out}: .hapt output needs a haplotype-mode checkpoint (train --mode haplotype)")
     t0 = time.time()
-    syn = generate((model, emb, cfg), a.n, a.mix, sampler, steps, spacing, w, a.batch_size, a.seed, device=a.device,
-                   progress=not a.no_progress, decoder=a.decoder)
+    syn = generate((model, emb, cfg), a.n, a.mix, sc, device=a.device, progress=not a.no_progress, panel=panel)
     dt = time.time() - t0
     write = {'vcf': write_vcf, 'plink': write_plink, 'hapt': write_hapt}[o['kind']]
     path = write(syn, o['path'], a.overwrite)
     if len(syn.labels.columns): write_labels(syn, o['labels'], a.overwrite)
     return dict(out=str(path), files=[str(p) for p in o['files']], labels=str(o['labels']) if len(syn.labels.columns) else None,
                 n=syn.n, snps=syn.m, run_id=cfg.get('run_id'), mode=cfg.get('mode', 'genotype'), phased=syn.haps is not None,
-                decoder=a.decoder, sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'],
-                spacing=spacing if sampler != 'ddpm' else None, guidance=syn.meta.get('guidance'), seconds=round(dt, 2),
+                **dict(sc.record(cfg['T']), spacing=spacing if sampler != 'ddpm' else None), seconds=round(dt, 2),
                 individuals_per_s=round(syn.n / dt, 1),
                 label_counts={str(k): int(v) for k, v in syn.labels.iloc[:, 0].value_counts().sort_index().items()} if len(syn.labels.columns) else None)
 
 def cmd_calibrate(a)->dict:
     "`genediff calibrate`"
-    from genediff_nb.training import load_checkpoint, calibrate_guidance
+    from genediff_nb.training import load_checkpoint
+    from genediff_nb.guidance import calibrate_guidance
     ck = Path(a.checkpoint)
     load_checkpoint(ck, 'cpu')                                                  # a whole, single-run checkpoint folder
     check_writable(ck/'guidance.json', a.overwrite)
     qc = json.loads((ck/'qc.json').read_text())['settings'] if (ck/'qc.json').exists() else {}   # read the cohort as train did
     c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed, maf=qc.pop('maf', 0.0), **qc)
-    return calibrate_guidance(ck, c, a.sampler, a.steps, a.spacing, a.tol, a.seed, a.draws, a.folds,
+    return calibrate_guidance(ck, c, a.sampler, a.steps, a.spacing, a.decoder, a.tol, a.seed, a.draws, a.folds,
                               repeats=a.repeats, fit=a.fit, overwrite=a.overwrite, device=a.device)
 
 COMMANDS = {'train': cmd_train, 'sample': cmd_sample, 'calibrate': cmd_calibrate}

@@ -13,7 +13,8 @@ from .core import atomic_path
 from .cohorts import Cohort, assign_genes, SNP_COLS, as_str_array
 
 # %% auto #0
-__all__ = ['n_components_for', 'EmbeddingConfig', 'GeneEmbedding', 'restrict_to_genes', 'fit_embedding', 'roundtrip_report']
+__all__ = ['n_components_for', 'EmbeddingConfig', 'GeneEmbedding', 'restrict_to_genes', 'fit_embedding', 'roundtrip_report',
+           'MosaicDecoder']
 
 # %% ../nbs/02_embedding.ipynb #36c5c013
 def n_components_for(n_snps:int,          # SNPs in the gene
@@ -205,3 +206,107 @@ def roundtrip_report(emb:GeneEmbedding, G:np.ndarray, # held-out genotypes (n, m
                 dosage_rel_error=float(err.sum() / tot.sum()),
                 explained_variance_median=float(np.nanmedian(ev)), explained_variance_total=float(1 - gene_sse.sum() / gene_sst.sum()),
                 explained_variance_per_gene=ev.tolist())
+
+# %% ../nbs/02_embedding.ipynb #d4114a9e
+class MosaicDecoder:
+    "Tokens -> mosaics of training rows, block by block, after Li & Stephens' (2003) copying model"
+    def __init__(self, emb:GeneEmbedding,
+                 panel:np.ndarray,        # (n_train, m) the training rows (haplotypes 0/1 or genotypes 0/1/2) the embedding was fitted on
+                 switch:float=0.02,       # probability of copying another row from one block to the next
+                 temperature:float=3.0,   # emission scale, in squared allele counts within a block's PCA subspace
+                 labels=None,             # (n_train,) class index of each row: a sample of class k copies rows of class k ...
+                 cross:float=0.,          # ... except for this share of its copying prior, spread over the other classes' rows
+                 mem_mb:int=256):         # memory of the forward pass; sets how many samples are decoded at once
+        P = np.asarray(panel)
+        if P.ndim != 2 or P.shape[1] != emb.m: raise ValueError(f"the panel {P.shape} does not match the embedding's {emb.m} SNPs")
+        if len(P) < 2: raise ValueError("a mosaic needs at least 2 training rows to copy from")
+        if P.min() < 0 or P.max() > emb.config.ploidy:
+            raise ValueError(f"panel values must be allele counts 0..{emb.config.ploidy} (ploidy of the embedding)")
+        if not 0 < switch < 1: raise ValueError(f"switch must be a probability in (0, 1), got {switch}")
+        if not temperature > 0: raise ValueError(f"temperature must be positive, got {temperature}")
+        if labels is not None and len(labels) != len(P): raise ValueError(f"{len(labels)} labels for {len(P)} panel rows")
+        self.emb, self.panel, self.switch, self.temperature, self.mem_mb = emb, P.astype(np.int8), float(switch), float(temperature), mem_mb
+        if not 0 <= cross <= 1: raise ValueError(f"cross must be a share in [0, 1], got {cross}")
+        self.labels, self.cross = (None if labels is None else np.asarray(labels, np.int64)), float(cross)
+        self.R = self._raw(emb.encode(self.panel))           # the panel's block coordinates (N, n_genes, L)
+        self.RR = (self.R ** 2).sum(-1)                      # their squared norms (N, n_genes)
+
+    def _raw(self, X)->np.ndarray:
+        "Standardised tokens -> each block's PCA coordinates in allele-count units (padding dropped)"
+        e = self.emb; X = np.asarray(X, np.float32)
+        return np.where(e.mask, X * e.sd + e.mu, 0)[:, :e.n_genes].astype(np.float32)
+
+    def _prior(self, y)->np.ndarray:
+        "(b, N) where each sample may copy from: uniform over the panel, or over the rows of its own class"
+        N = len(self.R)
+        if y is None or self.labels is None: return np.full((1 if y is None else len(y), N), 1 / N, np.float32)
+        M = (self.labels[None, :] == np.asarray(y)[:, None]).astype(np.float32); k = M.sum(1, keepdims=True)
+        if (k == 0).any(): raise ValueError(f"no panel rows of class(es) {sorted(set(np.asarray(y)[k[:, 0] == 0].tolist()))} to copy from")
+        own, other = M / k, (1 - M) / np.maximum(N - k, 1)
+        c = np.where(k < N, self.cross, 0.).astype(np.float32)            # a single class has no others to copy from
+        return (1 - c) * own + c * other
+
+    def fit_cross(self, G_val:np.ndarray, y_val, seed=0)->float:
+        "Set `cross` to how often held-out real rows, decoded with no class restriction, copy rows of another class"
+        if self.labels is None: raise ValueError("the panel has no labels")
+        labels, self.labels = self.labels, None
+        try: p = self.paths(self.emb.encode(G_val), seed)
+        finally: self.labels = labels
+        self.cross = float((labels[p] != np.asarray(y_val)[:, None]).mean())
+        return self.cross
+
+    def paths(self, X:np.ndarray, seed=None,
+              y=None,   # (n,) class of each sample: with panel labels, a sample copies rows of its class only
+             )->np.ndarray:
+        "(n, n_genes) the training row each sample copies in each block, drawn by forward filtering, backward sampling"
+        rng = np.random.default_rng(seed); Q = self._raw(X); N, G = len(self.R), self.emb.n_genes
+        if y is not None and len(y) != len(Q): raise ValueError(f"{len(y)} labels for {len(Q)} samples")
+        rho, B = self.switch, max(1, int(self.mem_mb * 2**20 // (4 * N * G)))
+        out = np.zeros((len(Q), G), np.int64)
+        for s in range(0, len(Q), B):
+            q = Q[s:s + B]; b = len(q); A = np.empty((G, b, N), np.float32)
+            pi = np.broadcast_to(self._prior(None if y is None else y[s:s + B]), (b, N)); a = pi.copy()
+            for g in range(G):                                 # forward: P(copying row j at block g | tokens up to g)
+                d = (q[:, g] ** 2).sum(1)[:, None] + self.RR[None, :, g] - 2 * q[:, g] @ self.R[:, g].T
+                a = np.exp(-(d - d.min(1, keepdims=True)) / self.temperature) * ((1 - rho) * a + rho * pi)
+                a /= a.sum(1, keepdims=True); A[g] = a
+            j = _draw(A[-1], rng); out[s:s + b, -1] = j
+            for g in range(G - 2, -1, -1):                     # backward: stay on row j, or switch to a row drawn from A[g]
+                stay = (1 - rho) * A[g, np.arange(b), j]
+                sw = rng.random(b) * (stay + rho * pi[np.arange(b), j]) >= stay
+                if sw.any(): j = j.copy(); j[sw] = _draw(A[g, sw] * pi[sw], rng)
+                out[s:s + b, g] = j
+        return out
+
+    def decode(self, X:np.ndarray, seed=None, y=None)->np.ndarray:
+        "Tokens (n, n_padded, L) -> allele counts (n, m) int8: every block a copy of one training row's alleles (of class `y`)"
+        p = self.paths(X, seed, y)
+        return self.panel[p[:, self.emb.gene_of_snp], np.arange(self.emb.m)]
+
+    def save(self, path, overwrite:bool=False)->Path:
+        "Write the panel and settings (`.npz`): it holds training genotypes, so it stays with the user's checkpoint, never shared"
+        arrs = dict(panel=self.panel, switch=np.array(self.switch), temperature=np.array(self.temperature))
+        if self.labels is not None: arrs.update(labels=self.labels, cross=np.array(self.cross))
+        if getattr(self, 'calibration', None): arrs['calibration'] = np.array(json.dumps(self.calibration))
+        if getattr(self.emb, 'run_id', None): arrs['run_id'] = np.array(self.emb.run_id)
+        with atomic_path(path, overwrite) as tmp, open(tmp, 'wb') as f: np.savez_compressed(f, **arrs)
+        return Path(path)
+
+    @classmethod
+    def load_file(cls, path, emb:GeneEmbedding, **kw)->'MosaicDecoder':
+        "Read a panel written by `save` for the embedding `emb`; `kw` overrides its switch / temperature"
+        try: z = np.load(path, allow_pickle=False)
+        except FileNotFoundError: raise FileNotFoundError(f"no mosaic panel {path} (checkpoints trained before mosaic decoding have none: use --decoder round, or train again)") from None
+        with z:
+            if 'panel' not in z.files: raise ValueError(f"{path} is not a mosaic panel written by genediff")
+            opts = dict(dict(switch=float(z['switch']), temperature=float(z['temperature']), labels=z['labels'] if 'labels' in z.files else None,
+                             cross=float(z['cross']) if 'cross' in z.files else 0.), **kw)
+            d = cls(emb, z['panel'], **opts)
+            d.calibration = json.loads(str(z['calibration'])) if 'calibration' in z.files else None
+            return d
+
+    def __repr__(self): return f"MosaicDecoder({len(self.panel)} training rows{'' if self.labels is None else f' (by class, {self.cross:.0%} across)'} x {self.emb.n_genes} blocks, switch {self.switch}, temperature {self.temperature})"
+
+def _draw(P:np.ndarray, rng)->np.ndarray:
+    "One index per row of the (unnormalised, non-negative) weights P"
+    c = P.cumsum(1); return (c > rng.random((len(P), 1)) * c[:, -1:]).argmax(1)

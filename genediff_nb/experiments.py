@@ -11,7 +11,8 @@ from .cohorts import Cohort, load_cohort, split_cohort
 from .embedding import GeneEmbedding, fit_embedding
 import hashlib, json
 from dataclasses import asdict
-from .training import TrainConfig, train, train_cohort, load_checkpoint, sample_embeddings
+from .training import TrainConfig, train, train_cohort, load_checkpoint
+from .sampling import SamplingConfig, sample_embeddings
 from .models import conditioning_defaults
 from .baselines import Generator, RealTrain, IndependentSNPs, GaussianEmbedding
 
@@ -86,9 +87,8 @@ class DiffusionGenerator(Generator):
                                spacing=self.spacing if self.sampler != 'ddpm' else None))
             f = Path(self.cache_dir)/f'samples-{key}.npy'
             if f.exists(): return np.load(f)
-        X = sample_embeddings(self.model, self.model_config, self.emb.mask, np.asarray(y), len(y), self.sampler,
-                              self.steps, self.guidance, seed=seed, clip=self.emb.token_range(), device=self.device,
-                              progress=self.progress, spacing=self.spacing)
+        sc = SamplingConfig(self.sampler, self.steps, self.spacing, self.guidance, seed=seed, decoder='round')
+        X = sample_embeddings(self.model, self.model_config, self.emb, np.asarray(y), len(y), sc, self.device, self.progress)
         if f is not None:
             f.parent.mkdir(parents=True, exist_ok=True); tmp = f.with_suffix('.tmp.npy')
             np.save(tmp, X); tmp.replace(f)

@@ -253,3 +253,19 @@ def test_haplotype_mode_needs_phased_input(cohort, ckpt):
     p = gd('train', d/'unph.vcf.gz', '--labels', d/'c.tsv', *TRAIN, '--epochs', 1, '--out', d/'ck_unph')
     assert p.returncode == 0 and json.loads(p.stdout)['mode'] == 'genotype'                  # auto: the paper's genotype mode
     assert '.hapt output needs a haplotype-mode checkpoint' in failed(gd('sample', '--checkpoint', d/'ck_unph', '--out', d/'nohap.hapt'))
+
+
+# ---- mosaic decoding --------------------------------------------------------------------------------------------------
+def test_mosaic_decoder_needs_its_panel_and_copies_training_segments(cohort, ckpt):
+    "The default decoder copies training haplotype segments of the sample's class; without panel.npz it says what to do"
+    d, c = cohort; ck, _ = ckpt
+    s = json.loads(gd('sample', '--checkpoint', ck, '--n', 6, '--no-progress', '--out', d/'mo.vcf.gz').stdout)
+    assert s['decoder'] == 'mosaic' and s['sampler'] == 'ddim' and s['steps'] == 20   # the defaults (DDIM, capped here at T=20 steps: see below)
+    syn = read_vcf(d/'mo.vcf.gz', d/'mo.labels.tsv'); train = np.load(ck/'split.npz')['train']
+    H = syn.haps.reshape(-1, c.m); panel = np.load(ck/'panel.npz')['panel']
+    assert (panel == c.haps[train // 2, train % 2]).all()                         # the panel is the training haplotypes
+    first = H[:, :8]; assert all((panel[:, :8] == h).all(1).any() for h in first)  # a block is a copy of some training row
+    no_panel = d/'no_panel'; shutil.copytree(ck, no_panel); (no_panel/'panel.npz').unlink()
+    assert 'use --decoder round' in failed(gd('sample', '--checkpoint', no_panel, '--n', 3, '--out', d/'np.vcf.gz'))
+    assert gd('sample', '--checkpoint', no_panel, '--n', 3, '--decoder', 'round', '--no-progress', '--out', d/'np.vcf.gz').returncode == 0
+    assert 'settings of --decoder mosaic' in failed(gd('sample', '--checkpoint', ck, '--n', 3, '--decoder', 'round', '--switch', '0.1', '--out', d/'sw.vcf.gz'))

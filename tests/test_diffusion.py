@@ -4,6 +4,8 @@ from pathlib import Path
 from genediff_nb.diffusion import *
 from genediff_nb.models import get_model, MODELS, n_params
 from genediff_nb.training import *
+from genediff_nb.sampling import *
+from genediff_nb.guidance import *
 from genediff_nb.cohorts import read_vcf, read_labels
 
 
