@@ -17,8 +17,8 @@ from .models import conditioning_defaults
 from .baselines import Generator, RealTrain, IndependentSNPs, GaussianEmbedding
 
 # %% auto #0
-__all__ = ['MODELS', 'PAPER_EPOCHS', 'BASELINES', 'Task', 'prepare_task', 'train_config', 'DiffusionGenerator', 'model_dir',
-           'trained_generator', 'task_generators']
+__all__ = ['MODELS', 'PAPER_EPOCHS', 'BASELINES', 'Task', 'prepare_task', 'Experiment', 'setup_experiment', 'train_config',
+           'DiffusionGenerator', 'model_dir', 'trained_generator', 'task_generators']
 
 # %% ../nbs/08a_experiments.ipynb #9a69e4d9
 @dataclass
@@ -39,6 +39,22 @@ def prepare_task(spec:str,                # 'sim-pop', 'sim-disease' or a VCF / 
     emb = fit_embedding(c, sp['train'], **emb_kw)
     y, classes = c.y(label)
     return Task(name or cohort_tag(spec), c, label, sp, emb, emb.encode(c.G), y, classes)
+
+@dataclass
+class Experiment:
+    "What every experiment notebook sets up from its parameters"
+    quick:bool; run_dir:Path; train_kw:dict; tasks:list
+
+def setup_experiment(quick:bool|None, # the notebook's QUICK (None: quick under nbdev_test)
+                     run_dir,         # the run's checkpoint folder (None: _runs/models/<quick|paper>)
+                     epochs:int|None, # training epochs for every denoiser (None: the preset's)
+                     cohorts, labels=None, label_col:str|None=None, seed:int=0)->Experiment:
+    "The size, the checkpoint folder, training overrides and one `Task` per cohort: the preamble of notebooks 11-15"
+    from genediff_nb.core import resolve_quick, project_root
+    quick = resolve_quick(quick)
+    run_dir = Path(run_dir or project_root()/'_runs'/'models'/('quick' if quick else 'paper'))
+    return Experiment(quick, run_dir, {} if epochs is None else dict(epochs=epochs),
+                      [prepare_task(s, labels, label_col, quick, seed) for s in cohorts])
 
 # %% ../nbs/08a_experiments.ipynb #c33b4c84
 MODELS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']

@@ -12,7 +12,7 @@ from .core import project_root, cohort_tag
 # %% auto #0
 __all__ = ['PRESETS', 'PAPER_RECOVERY_NOTE', 'RESULT_FILES', 'BENCH_COLS', 'experiment_notebooks', 'notebook_parameters',
            'run_pipeline', 'machine', 'describe_machine', 'format_summary', 'benchmark_markdown', 'results_markdown',
-           'readme_results', 'update_readme', 'main']
+           'headline_markdown', 'readme_results', 'update_readme', 'main']
 
 # %% ../nbs/09a_pipeline.ipynb #3bb6a17d
 PRESETS = {'quick': dict(QUICK=True), 'paper': dict(QUICK=False)}
@@ -243,6 +243,21 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
         out += [f"The executed notebooks of this run (every table they printed): [{rel}/executed/]({rel}/executed/).", '']
     return '\n'.join(out)
 
+def headline_markdown(b:dict)->str:
+    "The README's headline: on the panel with published rows, haplotype level, our default rows beside the published ones and real-vs-real"
+    p = next((p for p in b['panels'] if p['published']), None)
+    if p is None: return '_No benchmark on a panel with published generators yet: `make paper` with the 1000 Genomes chr15 panel in ../shared/data._'
+    rows, noise, pub = pd.DataFrame(b['rows']), pd.DataFrame(b['noise']), pd.DataFrame(b['published'])
+    t = rows[(rows.panel == p['name']) & (rows.level == 'haplotype')]
+    t = t[(t.generator == 'real_train') | t.generator.str.endswith(', mosaic')].set_index('generator')
+    cols = ['W1_within', 'W1_between', 'W1_PC1', 'AA_truth', 'AA_syn', 'LD_r_le100000', 'AF_r', 'identical', 'DCR_ratio', 'MIA_AUC']
+    t = t[[c for c in cols if c in t]].astype(float).round(3).astype(object)
+    t = pd.concat([t, pub.set_index('generator')[[c for c in cols if c in pub]].astype(object)]).fillna('')
+    nz = noise[noise.panel == p['name']]
+    if len(nz): t.loc[f"real vs real ({len(nz)} splits)"] = [f'{nz[c].min():.3g}-{nz[c].max():.3g}' if c in nz else '' for c in t.columns]
+    return (f"*{p['name']}, haplotypes* ({p['n']} individuals, {p['m']} SNPs, the published 80/20 split: {p['n_test']} test "
+            "individuals; W1: 0 ideal, AA: 0.5 ideal, DCR ratio >= 1 and MIA AUC <= 0.55 private):\n\n" + _md(t.rename(columns=BENCH_COLS).fillna('')))
+
 def readme_results(root:Path|None=None)->str:
     "Markdown of every paper-preset result set: the built-in cohorts (figures/), then each of figures/cohorts/*/"
     root = Path(root or project_root()); parts = []
@@ -255,8 +270,8 @@ def readme_results(root:Path|None=None)->str:
     return '\n\n'.join(parts) if parts else '_No paper-preset results yet: run `make paper`._'
 
 def update_readme(md:str, readme:Path|None=None, key:str='results')->Path:
-    "Replace the README's text between `<!-- {key}:start -->` and `<!-- {key}:end -->` with `md`"
-    readme = Path(readme or project_root()/'README.md'); text = readme.read_text()
+    "Replace the text between `<!-- {key}:start -->` and `<!-- {key}:end -->` of `readme` (default: RESULTS.md) with `md`"
+    readme = Path(readme or project_root()/'RESULTS.md'); text = readme.read_text()
     a, b = f'<!-- {key}:start -->', f'<!-- {key}:end -->'
     if a not in text or b not in text: raise ValueError(f"{readme} has no {a} ... {b} markers to put the results between")
     readme.write_text(text[:text.index(a) + len(a)] + '\n' + md.strip() + '\n' + text[text.index(b):])
@@ -276,7 +291,7 @@ def main(argv=None):
     ap.add_argument('--label-col', default=None, help='label column of the table to classify (default: the first)')
     ap.add_argument('--seed', type=int, default=None, help='base seed of every notebook (default: 0)')
     ap.add_argument('--out', default=None, help='folder for the executed notebooks (default: _runs/<preset>[-<cohort>])')
-    ap.add_argument('--no-readme', action='store_true', help='do not rewrite the README results section after a paper run')
+    ap.add_argument('--no-readme', action='store_true', help='do not rewrite RESULTS.md and the README headline after a paper run')
     ap.add_argument('-p', '--param', action='append', default=[], metavar='KEY=VALUE',
                     help="any notebook parameter, its value a Python literal or a plain string, e.g. -p N_SEEDS=2 -p \"MODELS=['mlp']\" (repeatable)")
     a = ap.parse_args(argv)
@@ -306,4 +321,6 @@ def main(argv=None):
         print(f'\nFAILED: {e}', file=sys.stderr); sys.exit(1)
     print('\n' + format_summary(s))
     if a.preset == 'paper' and not a.only and not a.no_readme and a.seed in (None, 0):
-        print(f'README results section updated: {update_readme(readme_results())}')
+        print(f'results updated: {update_readme(readme_results())}')
+        bm = _load(project_root()/'figures', '16_benchmark')
+        if bm: print(f"headline updated: {update_readme(headline_markdown(bm), project_root()/'README.md', 'headline')}")

@@ -202,11 +202,14 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      panel:MosaicDecoder,          # the run's mosaic decoder; its `switch` is set to the one chosen
                      G_val:np.ndarray, y_val=None, # held-out real rows (the validation split) and their classes
                      switches=(0.02, 0.05, 0.1, 0.2, 0.5), # candidates, from long copied segments to short ones
-                     n:int=500, seed:int=0, device=None,
+                     n:int|None=None,              # samples drawn (default: as many as the panel has rows, at most 4000: membership
+                                                   # inference finds more members among more samples, so a few would flatter the rate)
+                     seed:int=0, device=None,
                      max_mia:float=0.55, min_dcr:float=1.0)->dict:
     "The smallest switch rate whose mosaics sit no closer to the training rows than held-out real rows do (DCR, MIA)"
     from genediff_nb.metrics import privacy_report
-    rng = np.random.default_rng(seed); idx = np.sort(rng.choice(len(G_val), min(n, len(G_val)), replace=False))
+    n = min(len(panel.panel), 4000) if n is None else n
+    rng = np.random.default_rng(seed); idx = rng.choice(len(G_val), n, replace=n > len(G_val))   # the validation class mix
     y = None if y_val is None or not cfg['n_classes'] else np.asarray(y_val)[idx]
     X = sample_embeddings(model, cfg, emb, y, len(idx), SamplingConfig(steps=min(50, cfg['T']), seed=seed, decoder='round'), device, False)
     rows, chosen = [], None
@@ -217,4 +220,4 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
         rows.append(dict(switch=s, dcr_ratio=round(r['dcr_ratio'], 4), mia_auc=round(r['mia_auc'], 4), identical=r['identical_match_rate'], passed=ok))
         if ok: chosen = s; break
     panel.switch = chosen if chosen is not None else max(switches)   # none private enough: the shortest segments (the privacy check warns)
-    return dict(switch=panel.switch, passed=chosen is not None, tried=rows, n=len(idx))
+    return dict(switch=panel.switch, passed=chosen is not None, tried=rows, n=n)
