@@ -201,7 +201,7 @@ def check_checkpoint_privacy(r:TrainResult, c:Cohort,  # what `train_cohort` ret
 def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      panel:MosaicDecoder,          # the run's mosaic decoder; its `switch` is set to the one chosen
                      G_val:np.ndarray, y_val=None, # held-out real rows (the validation split) and their classes
-                     switches=(0.02, 0.05, 0.1, 0.2, 0.5), # candidates, from long copied segments to short ones
+                     switches=(0.02, 0.05, 0.1, 0.2, 0.5, 0.9), # candidates, from long copied segments to single blocks
                      n:int|None=None,              # samples drawn (default: as many as the panel has rows, at most 4000: membership
                                                    # inference finds more members among more samples, so a few would flatter the rate)
                      seed:int=0, device=None,
