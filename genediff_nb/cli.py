@@ -224,9 +224,14 @@ def cmd_train(a)->dict:
         priv = check_checkpoint_privacy(r, c, seed=a.seed, device=a.device)
         _write_json(dict(priv, run_id=r.config['run_id']), out/'privacy.json')
         if priv['warning']: warnings.warn(priv['warning'])
+    cal = getattr(r.panel, 'calibration', None)
+    if cal and not cal['passed']:
+        warnings.warn(f"mosaic decoding: no switch rate up to {cal['switch']} kept samples as far from training individuals as the "
+                      f"validation individuals are ({cal['tried'][-1]}); sample with --decoder round, or train on more individuals")
     return dict(out=str(out), run_id=r.config['run_id'], mode=mode, cohort=repr(c), model=a.model, epochs=len(h['epoch']), best_epoch=best + 1,
                 best_val_loss=h['val_loss'][best], val_recon=h['val_recon'][best], seconds=round(time.time() - t0, 1),
-                qc=c.meta.get('qc'), privacy=priv)
+                qc=c.meta.get('qc'), privacy=priv,
+                mosaic=None if not cal else dict(switch=cal['switch'], passed=cal['passed'], cross=getattr(r.panel, 'cross', None)))
 
 def cmd_sample(a)->dict:
     "`genediff sample`"

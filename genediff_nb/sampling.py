@@ -29,7 +29,7 @@ DECODERS = ('mosaic', 'round', 'stochastic')
 class SamplingConfig:
     "How synthetic individuals are drawn and decoded: one object, passed by name from the CLI down to the sampler loop"
     sampler:str = 'ddim'           # 'ddpm' (ancestral, all T steps, the paper's), 'ddim' or 'dpm2' (deterministic, few steps)
-    steps:int|None = 50            # steps of ddim / dpm2 (ddpm takes all T)
+    steps:int|None = None          # steps of ddim / dpm2 (None: 50, or the model's T if it has fewer; ddpm takes all T)
     spacing:str = 'logsnr'         # where ddim / dpm2 put their steps: 'logsnr' or 'uniform' in t
     guidance:float|str = 0.        # classifier-free guidance weight (0: the plain conditional model), or 'calibrated'
     clip:object = 'data'           # clip predicted x0: 'data' (the training tokens' range), a float, or None
@@ -43,7 +43,6 @@ class SamplingConfig:
         if self.sampler not in SAMPLERS: raise ValueError(f"unknown sampler {self.sampler!r}: use one of {SAMPLERS}")
         if self.decoder not in DECODERS: raise ValueError(f"unknown decoder {self.decoder!r}: use one of {DECODERS}")
         if self.spacing not in ('logsnr', 'uniform'): raise ValueError(f"unknown spacing {self.spacing!r}: use 'logsnr' or 'uniform'")
-        if self.sampler != 'ddpm' and self.steps is None: object.__setattr__(self, 'steps', 50)
         if self.steps is not None and (int(self.steps) != self.steps or self.steps < 1): raise ValueError(f"steps must be a positive integer, got {self.steps}")
         if isinstance(self.guidance, str) and self.guidance != 'calibrated':
             raise ValueError(f"guidance must be a number or 'calibrated', got {self.guidance!r}")
@@ -124,6 +123,7 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
     sc = replace(sc or SamplingConfig(), **kw)
     folder = Path(ckpt) if isinstance(ckpt, (str, Path)) else None
     model, emb, cfg = load_checkpoint(folder, device) if folder else ckpt
+    if sc.sampler != 'ddpm' and sc.steps is None: sc = replace(sc, steps=min(50, cfg['T']))   # named, so that it is recorded and checked
     if n < 1: raise ValueError(f"n must be positive, got {n}")
     if sc.sampler != 'ddpm' and sc.steps > cfg['T']: raise ValueError(f"{sc.steps} steps is more than the model's {cfg['T']} diffusion steps")
     if sc.guidance == 'calibrated':

@@ -18,9 +18,9 @@ from .diffusion import Schedule, EMA, diffusion_loss, drop_labels, q_sample, pre
 from .models import get_model, PAPER_CONDITIONING
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'MODES', 'TrainConfig', 't_levels', 'evaluate', 'lr_factor', 'train', 'TrainResult', 'mosaic_panel',
-           'cohort_digest', 'clear_run', 'read_split', 'run_ids', 'check_run', 'haplotype_cohort', 'haplotype_split',
-           'train_cohort', 'load_checkpoint']
+__all__ = ['RUN_FILES', 'MODES', 'TrainConfig', 't_levels', 'validation_loss', 'lr_factor', 'train', 'TrainResult',
+           'mosaic_panel', 'cohort_digest', 'clear_run', 'read_split', 'run_ids', 'check_run', 'haplotype_cohort',
+           'haplotype_split', 'train_cohort', 'load_checkpoint']
 
 # %% ../nbs/05_training.ipynb #6beb6c6c
 @dataclass
@@ -45,7 +45,7 @@ def t_levels(T:int, n_levels:int=10)->np.ndarray:
     return np.unique(((np.arange(n_levels) + 0.5) * T / n_levels).astype(int))
 
 @torch.no_grad()
-def evaluate(model:nn.Module, sch:Schedule, X:Tensor, y:Tensor, mask:Tensor,
+def validation_loss(model:nn.Module, sch:Schedule, X:Tensor, y:Tensor, mask:Tensor,
              n_levels:int=10,      # noise levels
              seed:int=0,           # seed of the fixed noise
              batch_size:int=256)->dict:
@@ -162,7 +162,7 @@ def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, 
             if cfg.grad_clip: nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
             opt.step(); sched.step(); ema.update(model)
             run += loss.item(); bar.update(); bar.set_postfix(loss=f'{run / (i + 1):.4f}', best_val=f'{best:.4f}')
-        ev = evaluate(ema.model, sch, Xv, yv, mask, cfg.val_t_levels, cfg.seed + 1)
+        ev = validation_loss(ema.model, sch, Xv, yv, mask, cfg.val_t_levels, cfg.seed + 1)
         for k, v in [('epoch', epoch + 1), ('train_loss', run / spe), ('val_loss', ev['loss']), ('val_recon', ev['recon']),
                      ('lr', opt.param_groups[0]['lr']), ('seconds', time.perf_counter() - t0),
                      ('val_loss_by_t', ev['loss_by_t']), ('val_recon_by_t', ev['recon_by_t'])]: hist[k].append(v)

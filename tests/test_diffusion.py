@@ -252,9 +252,9 @@ def test_model_seed():
 def test_unconditional_model(small_pop):
     r = train_cohort(small_pop, TrainConfig(model='mlp', model_cfg=dict(hidden=16), T=20, epochs=1, conditional=False), None, progress=False)
     assert r.config['n_classes'] == 0
-    c = generate((r.model, r.emb, r.config), 6, sampler='ddim', steps=3, progress=False)
-    assert c.n == 6 and len(c.labels.columns) == 0
-    with pytest.raises(ValueError, match='unconditional'): generate((r.model, r.emb, r.config), 6, mix={'a': 1}, progress=False)
+    c = generate((r.model, r.emb, r.config), 6, sampler='ddim', steps=3, progress=False, panel=r.panel)   # an unlabelled panel
+    assert c.n == 6 and len(c.labels.columns) == 0 and r.panel.labels is None
+    with pytest.raises(ValueError, match='unconditional'): generate((r.model, r.emb, r.config), 6, mix={'a': 1}, progress=False, panel=r.panel)
 
 
 # ---- command line ---------------------------------------------------------------------------------------------------
