@@ -134,11 +134,11 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
     if not conditional and sc.guidance: raise ValueError("this model is unconditional: guidance needs a conditional model (guidance 0)")
     if sc.decoder == 'mosaic' and panel is None and folder is not None: panel = load_panel(folder, emb)
     decode = decoder_for(sc, emb, panel)                  # fails before sampling, not after
+    if emb.snps is None: raise ValueError("this embedding was fitted without a SNP table")
     y = label_counts(n, cfg['classes'], cfg['label_freq'], mix) if conditional else None
     hap = cfg.get('mode', 'genotype') == 'haplotype'       # two haplotypes of one label make an individual
     yh = None if y is None else (np.repeat(y, 2) if hap else y)
     X = sample_embeddings(model, cfg, emb, yh, 2 * n if hap else n, sc, device, progress)
-    if emb.snps is None: raise ValueError("this embedding was fitted without a SNP table")
     rng = np.random.default_rng([sc.seed, 1])                 # the decoder's own stream: the same seed, the same genotypes
     ids = np.array([f'{prefix}_{i:05d}' for i in range(n)])
     labels = pd.DataFrame({cfg['label_col']: np.asarray(cfg['classes'])[y]}, index=ids) if conditional else None
@@ -189,11 +189,13 @@ def privacy_check(G_syn, G_train, G_holdout,   # synthetic, training and held-ou
     return res
 
 def check_checkpoint_privacy(r:TrainResult, c:Cohort,  # what `train_cohort` returned, and the cohort it was given
-                             n:int=500, seed:int=0, device=None)->dict:
-    "`privacy_check` of up to `n` individuals sampled from a freshly trained model (DDIM-50) against its own split"
+                             n:int|None=None,  # individuals sampled (default: as many as the training split has, at most 2000:
+                                               # membership inference finds more members among more samples)
+                             seed:int=0, device=None)->dict:
+    "`privacy_check` of individuals sampled from a freshly trained model (DDIM-50) against its own split"
     sp = {k: np.unique(v // 2) for k, v in r.split.items()} if r.config.get('mode') == 'haplotype' else r.split   # individuals
     tr, ho = sp['train'], np.r_[sp['val'], sp['test']]
-    syn = generate((r.model, r.emb, r.config), int(min(n, len(tr))), sc=SamplingConfig(steps=min(50, r.config['T']), seed=seed),
+    syn = generate((r.model, r.emb, r.config), int(min(2000, len(tr)) if n is None else n), sc=SamplingConfig(steps=min(50, r.config['T']), seed=seed),
                    device=device, progress=False, panel=r.panel)
     return privacy_check(syn.G, c.G[tr], c.G[ho])
 
