@@ -4,9 +4,9 @@
 
 # %% ../nbs/09_cli.ipynb #087a72a1
 from __future__ import annotations
-import argparse, json, math, os, re, sys, time, warnings
+import argparse, json, math, os, re, shutil, sys, time, warnings
 from pathlib import Path
-import numpy as np
+import numpy as np, pandas as pd
 from .core import check_writable
 from .cohorts import load_cohort, write_vcf, write_plink, write_hapt, write_labels, qc_summary, QC_DEFAULTS
 
@@ -16,10 +16,15 @@ DENOISERS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']   # `model
                                                                           # once the options are checked (checked below)
 
 # %% auto #0
-__all__ = ['BUILTIN_COHORTS', 'SAMPLERS', 'DENOISERS', 'COMMANDS', 'parser', 'out_files', 'cmd_train', 'cmd_sample',
-           'cmd_calibrate', 'run', 'main']
+__all__ = ['BUILTIN_COHORTS', 'SAMPLERS', 'DENOISERS', 'COMMANDS', 'parser', 'out_files', 'dask_client', 'cmd_convert',
+           'cmd_train', 'cmd_sample', 'cmd_calibrate', 'run', 'main']
 
 # %% ../nbs/09_cli.ipynb #fafdadfe
+def _scheduler(s:str)->str:
+    "A Dask scheduler: 'local', 'local:N' or an address"
+    if s == 'local' or re.fullmatch(r'local:[1-9]\d*', s) or re.fullmatch(r'(tcp|tls|inproc|ucx)://\S+', s): return s
+    raise argparse.ArgumentTypeError(f"{s!r} is not a Dask scheduler: use 'local', 'local:N' or an address like tcp://host:8786")
+
 def _number(kind, lo=None, hi=None, lo_open=False, hi_open=False, what=''):
     "An argparse type: a finite int/float within bounds, or a one-line error saying what was expected"
     def conv(s:str):
@@ -81,7 +86,8 @@ def parser()->argparse.ArgumentParser:
                                 'stderr and exits 1 (2 for a bad option).', formatter_class=F)
     sub = p.add_subparsers(dest='command', required=True)
     t = sub.add_parser('train', help='train a denoiser on a cohort and write a checkpoint folder', formatter_class=F)
-    t.add_argument('cohort', help="genotypes: a VCF/BCF (.vcf, .vcf.gz), a PLINK .bed or prefix, a .hapt(.zip) file, "
+    t.add_argument('cohort', help="genotypes: a VCF/BCF (.vcf, .vcf.gz), a PLINK .bed or prefix, a .hapt(.zip) file, a VCF Zarr "
+                                  "store (`genediff convert`; read chunk by chunk, for cohorts larger than memory), "
                                   "or a simulated cohort: 'sim-pop' (4 populations) or 'sim-disease' (case/control)")
     t.add_argument('--labels', help='label table (TSV/CSV with a sample column) for a file cohort')
     t.add_argument('--label-col', help='label column to condition on (omitted: the first label column)')
@@ -107,11 +113,14 @@ def parser()->argparse.ArgumentParser:
     t.add_argument('--resume', action='store_true', help='continue the interrupted run in --out (same cohort and settings); starts afresh if --out holds no run')
     t.add_argument('--device', type=_device, help="'cpu', 'cuda', 'cuda:1' ... (omitted: GPU when present, else CPU)")
     t.add_argument('--no-progress', action='store_true', help='no progress bar')
+    t.add_argument('--dask-scheduler', type=_scheduler, help="where the chunked work on a VCF Zarr cohort runs (QC, embedding fit, "
+                   "tokens): 'local' (a LocalCluster of this machine's cores), 'local:N' (N worker processes), or a scheduler "
+                   "address such as tcp://host:8786 (omitted: Dask's threads in this process)")
     t.add_argument('--no-privacy-check', dest='privacy_check', action='store_false', help='skip the check, after training, that '
                    'samples of the model do not leak its training individuals (MIA AUC <= 0.55, DCR ratio >= 1, no copies; privacy.json)')
     s = sub.add_parser('sample', help='generate synthetic individuals from a checkpoint folder', formatter_class=F)
     s.add_argument('--checkpoint', required=True, help='checkpoint folder written by `genediff train`')
-    s.add_argument('--n', type=_count, default=1000, help='number of individuals')
+    s.add_argument('-n', '--n', type=_count, default=1000, help='number of individuals (under torchrun write -n: torchrun takes --n for its own --nnodes)')
     s.add_argument('--out', required=True, help='output: a .vcf.gz (or .vcf.bgz, bgzipped) or .vcf path (phased for a haplotype-mode '
                    'checkpoint), a .hapt file (haplotype mode), or a PLINK prefix or .bed (.bed/.bim/.fam); labels go to <out>.labels.tsv')
     s.add_argument('--decoder', default='mosaic', choices=['mosaic', 'round', 'stochastic'], help='tokens to alleles: a mosaic of the '
@@ -136,6 +145,14 @@ def parser()->argparse.ArgumentParser:
     s.add_argument('--overwrite', action='store_true', help='replace existing output files')
     s.add_argument('--device', type=_device, help="'cpu', 'cuda', ... (omitted: GPU when present, else CPU)")
     s.add_argument('--no-progress', action='store_true', help='no progress bar')
+    v = sub.add_parser('convert', help='convert a VCF/BCF or PLINK fileset to a VCF Zarr store once (bio2zarr), chunked along '
+                       'variants and individuals, for `train` to read chunk by chunk', formatter_class=F)
+    v.add_argument('input', help='a VCF/BCF (.vcf, .vcf.gz, .bcf) or a PLINK .bed / prefix')
+    v.add_argument('out', help='the store to write (a folder, e.g. cohort.vcz)')
+    v.add_argument('--variants-chunk', type=_count, default=10_000, help='chunk length along variants')
+    v.add_argument('--samples-chunk', type=_count, default=1_000, help='chunk length along individuals')
+    v.add_argument('--workers', type=_number(int, 0), default=0, help='bio2zarr worker processes (0: this process)')
+    v.add_argument('--overwrite', action='store_true', help='replace an existing store')
     c = sub.add_parser('calibrate', help="find the guidance weight whose samples carry their labels as often as unseen real "
                        "individuals do (cross-fitted over the training and validation splits), and write it to "
                        "<checkpoint>/guidance.json (used by `sample --guidance calibrated`)", formatter_class=F)
@@ -191,20 +208,46 @@ def _check_model_cfg(name:str, cfg:dict):
 
 def _err(*lines): print(*lines, sep='\n', file=sys.stderr)
 
-def cmd_train(a)->dict:
-    "`genediff train`"
-    from genediff_nb.training import TrainConfig, RUN_FILES, train_cohort
+def dask_client(spec:str|None):
+    "A `dask.distributed` client for `--dask-scheduler` (a context manager; nothing when `spec` is None)"
+    import contextlib
+    if spec is None: return contextlib.nullcontext()
+    from dask.distributed import Client, LocalCluster
+    if spec.startswith('local'):
+        n = int(spec.split(':')[1]) if ':' in spec else (os.cpu_count() or 1)
+        cl = LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None)
+        stack = contextlib.ExitStack(); stack.enter_context(cl); stack.enter_context(Client(cl)); return stack
+    return Client(spec)
+
+def cmd_convert(a)->dict:
+    "`genediff convert`"
+    from genediff_nb.store import to_zarr, ZarrCohort
+    t0 = time.time()
+    p = to_zarr(a.input, a.out, a.variants_chunk, a.samples_chunk, a.workers, a.overwrite)
+    z = ZarrCohort(p, max_missing=1, max_sample_missing=1)                        # the calls as stored, before any QC
+    return dict(out=str(p), individuals=z.n, snps=z.m, dropped=z.meta['dropped'], phased=z.haps is not None,
+                chunks=dict(variants=a.variants_chunk, samples=a.samples_chunk), seconds=round(time.time() - t0, 1))
+
+def cmd_train(a)->dict|None:
+    "`genediff train` (under `torchrun`: one process of a DistributedDataParallel run; rank 0 reports)"
+    from genediff_nb.training import RUN_FILES, init_distributed
+    rank, world = init_distributed()
     out = Path(a.out)
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out {out} is a file; train writes a checkpoint folder")
     if a.resume and a.overwrite: raise ValueError("--resume continues the run in --out and --overwrite replaces it: choose one")
     if a.labels is not None and a.cohort in BUILTIN_COHORTS: raise ValueError(f"--labels is for file cohorts; {a.cohort} brings its own labels")
     _check_model_cfg(a.model, a.model_cfg)
-    for f in RUN_FILES: check_writable(out/f, a.overwrite or a.resume)     # before reading any data: exists, writable
-    if a.resume and not (out/'last.pt').exists() and any((out/f).exists() for f in RUN_FILES):
+    if rank == 0:
+        for f in RUN_FILES: check_writable(out/f, a.overwrite or a.resume)     # before reading any data: exists, writable
+    if rank == 0 and a.resume and not (out/'last.pt').exists() and any((out/f).exists() for f in RUN_FILES):
         raise ValueError(f"nothing to resume in {out}: it has no last.pt (the run stopped before its first epoch ended); start afresh with --overwrite")
+    with dask_client(a.dask_scheduler): return _train(a, out, rank, world)
+
+def _train(a, out:Path, rank:int, world:int)->dict|None:
+    from genediff_nb.training import TrainConfig, train_cohort
     qc = dict(max_missing=a.max_missing, max_sample_missing=a.max_sample_missing, min_mac=a.min_mac)
     c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed, maf=a.maf, **qc)
-    if qc_summary(c): _err(qc_summary(c))
+    if qc_summary(c) and rank == 0: _err(qc_summary(c))
     mode = a.mode if a.mode != 'auto' else ('haplotype' if c.haps is not None else 'genotype')
     if mode == 'haplotype' and c.haps is None:
         raise ValueError(f"--mode haplotype needs phased input, and {a.cohort} is not (unphased calls, or missing calls that were imputed): use --mode genotype")
@@ -216,6 +259,7 @@ def cmd_train(a)->dict:
     t0 = time.time()
     r = train_cohort(c, cfg, out, label_col=a.label_col, device=a.device, overwrite=a.overwrite, resume=a.resume,
                      progress=not a.no_progress, mode=mode)
+    if rank: return None                                                    # rank 0 checks, writes and reports
     h = r.history; best = int(np.argmin(h['val_loss']))
     priv = None
     if a.privacy_check:
@@ -229,14 +273,17 @@ def cmd_train(a)->dict:
         warnings.warn(f"mosaic decoding: no switch rate up to {cal['switch']} kept samples as far from training individuals as the "
                       f"validation individuals are ({cal['tried'][-1]}); sample with --decoder round, or train on more individuals")
     return dict(out=str(out), run_id=r.config['run_id'], mode=mode, cohort=repr(c), model=a.model, epochs=len(h['epoch']), best_epoch=best + 1,
-                best_val_loss=h['val_loss'][best], val_recon=h['val_recon'][best], seconds=round(time.time() - t0, 1),
+                best_val_loss=h['val_loss'][best], val_recon=h['val_recon'][best], seconds=round(time.time() - t0, 1), processes=world,
                 qc=c.meta.get('qc'), privacy=priv,
                 mosaic=None if not cal else dict(switch=cal['switch'], passed=cal['passed'], cross=getattr(r.panel, 'cross', None)))
 
-def cmd_sample(a)->dict:
-    "`genediff sample`"
+def cmd_sample(a)->dict|None:
+    "`genediff sample` (under `torchrun`: each process draws its share of --n, rank 0 writes them as one output)"
+    from genediff_nb.training import init_distributed
+    rank, world = init_distributed()
     o = out_files(a.out)
-    for p in o['files'] + [o['labels']]: check_writable(p, a.overwrite)          # fail before sampling, not after
+    if rank == 0:
+        for p in o['files'] + [o['labels']]: check_writable(p, a.overwrite)      # fail before sampling, not after
     from genediff_nb.training import load_checkpoint
     from genediff_nb.sampling import SamplingConfig, generate, calibrated_guidance, load_panel
     model, emb, cfg = load_checkpoint(a.checkpoint, a.device)                    # refuses files of different runs
@@ -253,7 +300,10 @@ def cmd_sample(a)->dict:
     panel = load_panel(a.checkpoint, emb) if a.decoder == 'mosaic' else None          # before sampling: a missing panel fails fast
     if o['kind'] == 'hapt' and cfg.get('mode') != 'haplotype': raise ValueError(f"--out {a.out}: .hapt output needs a haplotype-mode checkpoint (train --mode haplotype)")
     t0 = time.time()
-    syn = generate((model, emb, cfg), a.n, a.mix, sc, device=a.device, progress=not a.no_progress, panel=panel)
+    if world == 1: syn = generate((model, emb, cfg), a.n, a.mix, sc, device=a.device, progress=not a.no_progress, panel=panel)
+    else:
+        syn = _sample_shared((model, emb, cfg), a, sc, panel, o, rank, world)
+        if syn is None: return None
     dt = time.time() - t0
     write = {'vcf': write_vcf, 'plink': write_plink, 'hapt': write_hapt}[o['kind']]
     path = write(syn, o['path'], a.overwrite)
@@ -263,6 +313,28 @@ def cmd_sample(a)->dict:
                 **dict(sc.record(cfg['T']), spacing=spacing if sampler != 'ddpm' else None), seconds=round(dt, 2),
                 individuals_per_s=round(syn.n / dt, 1),
                 label_counts={str(k): int(v) for k, v in syn.labels.iloc[:, 0].value_counts().sort_index().items()} if len(syn.labels.columns) else None)
+
+def _sample_shared(ck, a, sc, panel, o:dict, rank:int, world:int):
+    "This rank's share of the individuals (its own seed; labels cut from the global label draw); rank 0 gathers the shares through files"
+    from dataclasses import replace
+    from genediff_nb.cohorts import save_cohort, load_cohort_npz, Cohort
+    from genediff_nb.sampling import generate, label_counts
+    from genediff_nb.training import barrier
+    _, emb, cfg = ck; lo, hi = a.n * rank // world, a.n * (rank + 1) // world
+    mix = a.mix
+    if cfg['n_classes']: mix = list(np.asarray(cfg['classes'])[label_counts(a.n, cfg['classes'], cfg['label_freq'], a.mix)][lo:hi])
+    parts = Path(o['path']).parent/f".{Path(o['path']).name}.parts"; parts.mkdir(parents=True, exist_ok=True)
+    if hi > lo:
+        part = generate(ck, hi - lo, mix, replace(sc, seed=sc.seed * world + rank), device=a.device, progress=False, panel=panel, first=lo)
+        save_cohort(part, parts/f'{rank}.npz', overwrite=True)
+    barrier()
+    if rank: return None
+    try:
+        cs = [load_cohort_npz(parts/f'{r}.npz') for r in range(world) if (parts/f'{r}.npz').exists()]
+        H = None if cs[0].haps is None else np.concatenate([c.haps for c in cs])
+        return Cohort(np.concatenate([c.G for c in cs]), cs[0].snps, np.concatenate([c.samples for c in cs]),
+                      pd.concat([c.labels for c in cs]), H, meta=dict(cs[0].meta, seed=sc.seed, processes=world))
+    finally: shutil.rmtree(parts, ignore_errors=True)
 
 def cmd_calibrate(a)->dict:
     "`genediff calibrate`"
@@ -276,7 +348,7 @@ def cmd_calibrate(a)->dict:
     return calibrate_guidance(ck, c, a.sampler, a.steps, a.spacing, a.decoder, a.tol, a.seed, a.draws, a.folds,
                               repeats=a.repeats, fit=a.fit, overwrite=a.overwrite, device=a.device)
 
-COMMANDS = {'train': cmd_train, 'sample': cmd_sample, 'calibrate': cmd_calibrate}
+COMMANDS = {'train': cmd_train, 'sample': cmd_sample, 'calibrate': cmd_calibrate, 'convert': cmd_convert}
 
 def run(argv=None)->dict:
     "Parse `argv` and run the command: its summary, or the exception (for notebooks and tests; the console script is `main`)"
@@ -297,5 +369,13 @@ def main(argv=None)->int:
         _err(f"genediff {a.command}: error: {msg}" if ours else
              f"genediff {a.command}: error: unexpected {type(e).__name__}: {msg} (GENEDIFF_DEBUG=1 shows the traceback; please report it)")
         return 1
-    print(json.dumps(summary, indent=1, default=str))
+    finally:
+        if 'torch' in sys.modules:                                            # leave the process group torchrun set up
+            import torch.distributed as dist
+            if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
+    if summary is not None: print(json.dumps(summary, indent=1, default=str))   # under torchrun: rank 0's
     return 0
+
+# %% ../nbs/09_cli.ipynb #360513c0
+#| eval: false
+if __name__ == '__main__': sys.exit(main())   # `python -m genediff_nb.cli`, as `torchrun -m genediff_nb.cli` runs it

@@ -12,7 +12,7 @@ from .core import cache_dir, check_writable, atomic_path
 
 # %% auto #0
 __all__ = ['SNP_COLS', 'POP_MODEL', 'QC_DEFAULTS', 'Cohort', 'as_str_array', 'save_cohort', 'load_cohort_npz', 'make_genes',
-           'simulate_cohort', 'population_cohort', 'liability_threshold', 'disease_cohort', 'assign_genes',
+           'simulate_cohort', 'population_cohort', 'liability_threshold', 'disease_cohort', 'assign_genes', 'qc_plan',
            'qc_summary', 'read_vcf', 'read_plink', 'read_hapt_rows', 'read_hapt', 'read_labels', 'attach_labels',
            'write_vcf', 'write_plink', 'write_hapt', 'write_labels', 'load_cohort', 'split_cohort']
 
@@ -307,58 +307,62 @@ def assign_genes(snps:pd.DataFrame,           # SNP table (chrom, pos, ...)
 # %% ../nbs/01_cohorts.ipynb #5a0d6ac8
 QC_DEFAULTS = dict(max_missing=0.05, max_sample_missing=0.1, maf=0.0, min_mac=0)
 
-def _finish(H, G, miss, phased, snps:pd.DataFrame, samples, source:str, dropped:dict,
+def qc_plan(sample_missing:np.ndarray,  # (n,) share of missing calls per individual
+            site_stats,                 # kept-individuals mask -> ((3, m) counts of calls 0/1/2, (m,) missing calls), over those individuals
+            snps:pd.DataFrame, samples, source:str, dropped:dict,
             maf:float=0.0,                # drop SNPs with minor-allele frequency below this (after imputation)
             max_missing:float=0.05,       # drop SNPs with a larger share of missing calls (plink --geno)
-            labels=None,
             max_sample_missing:float=0.1, # drop individuals with a larger share of missing calls (plink --mind), first
             min_mac:int=0,                # drop SNPs whose minor allele is seen fewer times (1: monomorphic sites go; 0: kept, counted)
-           )->Cohort:
-    "Shared tail of the readers: sample then site missingness, imputation, MAF/MAC filter, sorting, checks, and a QC record"
+           )->dict:
+    "What QC keeps: individuals by missingness, then sites by missingness and allele counts (after imputation), and the genome order; from summary statistics alone, so dense and chunked cohorts share it"
     for k, v, hi in [('max_missing', max_missing, 1), ('max_sample_missing', max_sample_missing, 1), ('maf', maf, 0.5)]:
         if not 0 <= v <= hi: raise ValueError(f"{k} must lie in [0, {hi}], got {v}")
     if min_mac < 0: raise ValueError(f"min_mac must be 0 or more, got {min_mac}")
-    n, m = G.shape
+    n, m = len(sample_missing), len(snps); dropped = dict(dropped)
     qc = dict(samples_read=int(n), sites_read=int(m + sum(dropped.values())), sites_dropped=dropped,
               settings=dict(max_missing=max_missing, max_sample_missing=max_sample_missing, maf=maf, min_mac=min_mac))
     if m == 0: raise ValueError(f"{source}: no biallelic SNPs left (dropped: {dropped})")
-    smr = miss.mean(1)                                    # per individual, over the biallelic SNPs read
-    ks = smr <= max_sample_missing
+    ks = np.asarray(sample_missing) <= max_sample_missing
     qc['samples_dropped'] = dict(missingness=int((~ks).sum()), ids=[str(s) for s in np.asarray(samples)[~ks][:20]])
     if not ks.any(): raise ValueError(f"{source}: every individual has more than {max_sample_missing:.0%} missing calls")
-    G, miss, samples = G[ks], miss[ks], np.asarray(samples)[ks]
-    H = None if H is None else H[ks]
-    keep = miss.mean(0) <= max_missing
-    dropped['missingness'] = int((~keep).sum())
-    G, miss, snps = G[:, keep], miss[:, keep], snps[keep].reset_index(drop=True)
-    H = None if H is None else H[:, :, keep]
-    if G.shape[1] == 0: raise ValueError(f"{source}: every SNP has more than {max_missing:.0%} missing calls")
-    n_imputed = int(miss.sum())
-    if n_imputed:
-        counts = np.stack([((G == k) & ~miss).sum(0) for k in range(3)])   # (3, m)
-        mode = counts.argmax(0).astype(np.int8)
-        G = np.where(miss, mode[None], G)
-        H = None                                                          # imputed calls have no phase
-    if H is not None and not phased: H = None
-    ac = G.sum(0, dtype=np.int64); mac = np.minimum(ac, 2 * len(G) - ac); af = ac / (2 * len(G))
-    if (mac == 0).all():
-        raise ValueError(f"{source}: every one of the {len(mac)} sites is monomorphic (one allele in all {len(G)} individuals): nothing to learn")
-    mono = mac < min_mac
-    low = ~mono & (np.minimum(af, 1 - af) < maf)
+    counts, nmiss = (np.asarray(a, np.int64) for a in site_stats(ks)); nk = int(ks.sum())
+    ok = nmiss / nk <= max_missing
+    dropped['missingness'] = int((~ok).sum())
+    if not ok.any(): raise ValueError(f"{source}: every SNP has more than {max_missing:.0%} missing calls")
+    n_imputed = int(nmiss[ok].sum())
+    mode = counts.argmax(0).astype(np.int8)                           # imputed value: the site's most common genotype
+    ac = counts[1] + 2 * counts[2] + nmiss * mode; mac = np.minimum(ac, 2 * nk - ac); af = ac / (2 * nk)
+    if (mac[ok] == 0).all():
+        raise ValueError(f"{source}: every one of the {int(ok.sum())} sites is monomorphic (one allele in all {nk} individuals): nothing to learn")
+    mono = ok & (mac < min_mac)
+    low = ok & ~mono & (np.minimum(af, 1 - af) < maf)
     dropped['monomorphic' if min_mac <= 1 else 'mac'] = int(mono.sum()); dropped['maf'] = int(low.sum())
-    qc['monomorphic_kept'] = int(((mac == 0) & ~mono & ~low).sum())
-    keep = ~(mono | low)
+    keep = ok & ~(mono | low)
+    qc['monomorphic_kept'] = int((keep & (mac == 0)).sum())
     if not keep.any():
-        raise ValueError(f"{source}: no SNP passes the allele-frequency filters ({int(mono.sum())} of {len(keep)} sites "
+        raise ValueError(f"{source}: no SNP passes the allele-frequency filters ({int(mono.sum())} of {int(ok.sum())} sites "
                          f"{'monomorphic' if min_mac <= 1 else f'with fewer than {min_mac} minor alleles'}, {int(low.sum())} below maf={maf})")
-    G, snps = G[:, keep], snps[keep].reset_index(drop=True)
-    H = None if H is None else H[:, :, keep]
-    order = sorted(range(len(snps)), key=lambda i: (_chrom_key(snps.chrom.iloc[i]), snps.pos.iloc[i]))
-    order = np.array(order)
-    qc.update(samples_kept=int(len(G)), sites_kept=int(G.shape[1]), imputed_calls=n_imputed,
-              imputed_share=n_imputed / G.size if G.size else 0., phased=H is not None)
-    meta = dict(source=str(source), dropped=dropped, imputed_calls=n_imputed, maf=maf, max_missing=max_missing, qc=qc)
-    c = Cohort(G[:, order], snps.iloc[order], samples, None, None if H is None else H[:, :, order], None, meta)
+    sites = np.flatnonzero(keep); kept = snps.iloc[sites]
+    order = sites[np.array(sorted(range(len(sites)), key=lambda i: (_chrom_key(kept.chrom.iloc[i]), kept.pos.iloc[i])), dtype=np.int64)]
+    qc.update(samples_kept=nk, sites_kept=int(keep.sum()), imputed_calls=n_imputed, imputed_share=n_imputed / (nk * len(sites)))
+    return dict(samples=np.flatnonzero(ks), sites=order, mode=mode, qc=qc, dropped=dropped, imputed=n_imputed)
+
+def _meta(plan:dict, source, maf, max_missing, phased:bool)->dict:
+    plan['qc']['phased'] = phased
+    return dict(source=str(source), dropped=plan['dropped'], imputed_calls=plan['imputed'], maf=maf, max_missing=max_missing, qc=plan['qc'])
+
+def _finish(H, G, miss, phased, snps:pd.DataFrame, samples, source:str, dropped:dict,
+            maf:float=0.0, max_missing:float=0.05, labels=None, max_sample_missing:float=0.1, min_mac:int=0)->Cohort:
+    "Shared tail of the in-memory readers: `qc_plan` on the dense calls, then imputation and the kept, sorted sites"
+    def site_stats(ks):
+        g, ms = G[ks], miss[ks]
+        return np.stack([((g == k) & ~ms).sum(0) for k in range(3)]), ms.sum(0)
+    p = qc_plan(miss.mean(1), site_stats, snps, samples, source, dropped, maf, max_missing, max_sample_missing, min_mac)
+    s, j = p['samples'], p['sites']
+    G = np.where(miss[np.ix_(s, j)], p['mode'][j][None], G[np.ix_(s, j)]).astype(np.int8)
+    H = None if H is None or not phased or p['imputed'] else H[s][:, :, j]   # imputed calls have no phase
+    c = Cohort(G, snps.iloc[j], np.asarray(samples)[s], None, H, None, _meta(p, source, maf, max_missing, H is not None))
     return c if labels is None else attach_labels(c, labels)
 
 def qc_summary(c:Cohort)->str:
@@ -587,7 +591,7 @@ def write_labels(c:Cohort, path, overwrite:bool=False)->Path:
     return Path(path)
 
 # %% ../nbs/01_cohorts.ipynb #fae3f0a3
-def load_cohort(spec:str,            # 'sim-pop', 'sim-disease', or a path: VCF/BCF, PLINK .bed/prefix, .hapt(.zip)
+def load_cohort(spec:str,            # 'sim-pop', 'sim-disease', or a path: VCF/BCF, PLINK .bed/prefix, .hapt(.zip), VCF Zarr store (.vcz)
                 labels=None,         # label table for file cohorts
                 quick:bool=False,    # smaller built-in cohorts
                 seed:int=0,
@@ -604,6 +608,9 @@ def load_cohort(spec:str,            # 'sim-pop', 'sim-disease', or a path: VCF/
     if unknown: raise TypeError(f"unknown QC option(s) {unknown}; known: {sorted(QC_DEFAULTS)}")
     p = Path(spec)
     name = p.name.lower()
+    if p.is_dir() and ((p/'zarr.json').exists() or (p/'.zgroup').exists()):   # VCF Zarr: read lazily, chunk by chunk
+        from genediff_nb.store import ZarrCohort
+        return ZarrCohort(p, labels, maf=maf, **qc)
     if name.endswith(('.vcf', '.vcf.gz', '.vcf.bgz', '.bcf')): return read_vcf(p, labels, maf=maf, **qc)
     if name.endswith('.bed') or Path(f'{p}.bed').exists(): return read_plink(p, labels, maf=maf, **qc)
     if '.hapt' in name:
@@ -611,7 +618,7 @@ def load_cohort(spec:str,            # 'sim-pop', 'sim-disease', or a path: VCF/
             cand = list(p.parent.glob('*.legend')); legend = cand[0] if len(cand) == 1 else None
         return read_hapt(p, legend, labels, maf=maf, **{k: v for k, v in qc.items() if k == 'min_mac'})
     if not p.exists(): raise FileNotFoundError(f"cohort {spec!r} is neither a built-in cohort (sim-pop, sim-disease) nor an existing file")
-    raise ValueError(f"cannot tell the format of {spec!r}: expected .vcf[.gz], .bcf, a PLINK .bed/prefix or .hapt[.zip]")
+    raise ValueError(f"cannot tell the format of {spec!r}: expected .vcf[.gz], .bcf, a PLINK .bed/prefix, .hapt[.zip] or a VCF Zarr store")
 
 # %% ../nbs/01_cohorts.ipynb #f6625edb
 def split_cohort(c:Cohort, label:str|None=None, # stratify by this label column (default: the first)

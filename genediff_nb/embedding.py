@@ -13,8 +13,8 @@ from .core import atomic_path
 from .cohorts import Cohort, assign_genes, SNP_COLS, as_str_array
 
 # %% auto #0
-__all__ = ['n_components_for', 'EmbeddingConfig', 'GeneEmbedding', 'restrict_to_genes', 'fit_embedding', 'roundtrip_report',
-           'MosaicDecoder']
+__all__ = ['n_components_for', 'EmbeddingConfig', 'GeneEmbedding', 'is_dask', 'block_stats', 'encode_chunks', 'token_range',
+           'restrict_to_genes', 'fit_embedding', 'roundtrip_report', 'MosaicDecoder']
 
 # %% ../nbs/02_embedding.ipynb #36c5c013
 def n_components_for(n_snps:int,          # SNPs in the gene
@@ -46,44 +46,50 @@ class GeneEmbedding:
     def __init__(self, config:EmbeddingConfig|None=None, **kw):
         self.config = config or EmbeddingConfig(**kw)
 
-    def fit(self, G:np.ndarray,           # (n_train, m) training genotypes
+    def fit(self, G,                      # (n_train, m) training genotypes: a NumPy array, or a Dask array for cohorts larger than memory
             gene_of_snp:np.ndarray,       # (m,) gene index per SNP, 0..n_genes-1 in genome order
             snps:pd.DataFrame|None=None,  # SNP table, kept so that decoded data can be written as VCF
            )->'GeneEmbedding':
-        "Fit the per-gene PCAs and the per-position scaling on training genotypes"
-        cfg = self.config; L = cfg.token_len
-        G = np.asarray(G, np.float32); gos = np.asarray(gene_of_snp)
+        "Fit the per-gene PCAs and the per-position scaling on training genotypes, from per-gene sufficient statistics (`block_stats`)"
+        gos = np.asarray(gene_of_snp)
+        if not is_dask(G): G = np.asarray(G)
         if G.ndim != 2 or G.shape[1] != len(gos): raise ValueError(f"genotypes {G.shape} do not match {len(gos)} gene assignments")
+        if not is_dask(G) and G.dtype.kind == 'f' and np.isnan(G).any(): raise ValueError("training genotypes contain NaN")
         if (gos < 0).any(): raise ValueError(f"{(gos < 0).sum()} SNPs lie in no gene; drop them first (`restrict_to_genes`)")
-        if np.isnan(G).any(): raise ValueError("training genotypes contain NaN")
         if G.shape[0] < 2: raise ValueError("need at least 2 training individuals to fit a PCA")
         n_genes = int(gos.max()) + 1
         if set(np.unique(gos)) != set(range(n_genes)): raise ValueError("gene indices must be 0..n_genes-1 with no gaps")
         self.gene_of_snp, self.n_genes = gos.astype(np.int64), n_genes
-        self.mean = G.mean(0)
-        self.load = np.zeros((G.shape[1], L), np.float32)          # loading of SNP j on component c of its gene
-        self.n_comp = np.zeros(n_genes, np.int64); self.ev_ratio = np.zeros((n_genes, L), np.float32)
-        Xc = G - self.mean
-        for g in range(n_genes):
-            idx = np.flatnonzero(gos == g); Xg = Xc[:, idx]
-            _, s, Vt = np.linalg.svd(Xg, full_matrices=False)
-            Vt = Vt * np.sign(Vt[np.arange(len(Vt)), np.abs(Vt).argmax(1)])[:, None]   # deterministic signs
-            var = s ** 2; tot = var.sum()
-            evr = var / tot if tot > 0 else np.zeros_like(var)
+        self.fit_stats(block_stats(G, gos))
+        self.lo, self.hi = token_range(self, G)
+        self.snps = None if snps is None else pd.DataFrame(snps)[SNP_COLS].reset_index(drop=True)
+        return self
+
+    def fit_stats(self, st:dict)->'GeneEmbedding':
+        "The PCAs and scaling from `block_stats`: each gene's centred scatter matrix, eigendecomposed (exactly the SVD of its centred genotypes)"
+        cfg = self.config; L = cfg.token_len; n, gos = st['n'], self.gene_of_snp
+        self.mean = (st['sum'] / n).astype(np.float32)
+        self.load = np.zeros((len(gos), L), np.float32)          # loading of SNP j on component c of its gene
+        self.n_comp = np.zeros(self.n_genes, np.int64); self.ev_ratio = np.zeros((self.n_genes, L), np.float32)
+        var_k = np.zeros((self.n_genes, L))
+        for g, C in enumerate(st['cross']):
+            idx = np.flatnonzero(gos == g); mu = st['sum'][idx] / n
+            lam, V = np.linalg.eigh(C - n * np.outer(mu, mu)); lam, Vt = np.clip(lam[::-1], 0, None), V[:, ::-1].T
+            big = np.round(np.abs(Vt), 6).argmax(1)                  # deterministic signs: the largest loading positive (the first of
+            Vt = Vt * np.sign(Vt[np.arange(len(Vt)), big])[:, None]  # equal ones, e.g. of SNPs in perfect LD, whatever the precision)
+            tot = lam.sum(); evr = lam / tot if tot > 0 else np.zeros_like(lam)
             k = n_components_for(len(idx), cfg.rule, np.cumsum(evr), cfg.var_target, L)
             rank = int((evr > 1e-6).sum())     # components with real variance in the training split; the others would
             k = min(k, len(Vt), max(1, rank))  # be standardised by a ~0 sd and blow up individuals outside it
-            self.n_comp[g] = k; self.load[idx, :k] = Vt[:k].T; self.ev_ratio[g, :k] = evr[:k]
-        self.n_padded = int(np.ceil(n_genes / cfg.pad_multiple) * cfg.pad_multiple)
+            self.n_comp[g] = k; self.load[idx, :k] = Vt[:k].T; self.ev_ratio[g, :k] = evr[:k]; var_k[g, :k] = lam[:k] / n
+        self.n_padded = int(np.ceil(self.n_genes / cfg.pad_multiple) * cfg.pad_multiple)
         self.mask = np.zeros((self.n_padded, L), bool)
-        self.mask[np.arange(n_genes).repeat(self.n_comp), np.concatenate([np.arange(k) for k in self.n_comp])] = True
+        self.mask[np.arange(self.n_genes).repeat(self.n_comp), np.concatenate([np.arange(k) for k in self.n_comp])] = True
         self._build_W()
-        Z = self._project(G)
-        self.mu = np.where(self.mask, Z.mean(0), 0).astype(np.float32)
-        sd = Z.std(0); self.sd = np.where(self.mask & (sd > 1e-8), sd, 1).astype(np.float32)
-        Zs = np.where(self.mask, (Z - self.mu) / self.sd, 0)
-        self.lo, self.hi = Zs.min(0).astype(np.float32), Zs.max(0).astype(np.float32)   # range of the training tokens
-        self.snps = None if snps is None else pd.DataFrame(snps)[SNP_COLS].reset_index(drop=True)
+        sd = np.zeros((self.n_padded, L)); sd[:self.n_genes] = np.sqrt(var_k)       # a component's variance is its eigenvalue / n
+        self.mu = np.zeros((self.n_padded, L), np.float32)                            # and its mean is 0: the genotypes are centred
+        self.sd = np.where(self.mask & (sd > 1e-8), sd, 1).astype(np.float32)
+        self.lo = self.hi = None
         return self
 
     def _build_W(self):
@@ -171,6 +177,74 @@ class GeneEmbedding:
     def __repr__(self):
         return (f"GeneEmbedding({self.m} SNPs -> {self.n_genes} genes, padded to {self.shape}; "
                 f"{self.mask.mean():.0%} real slots; components per gene {dict(zip(*np.unique(self.n_comp, return_counts=True)))})")
+
+# %% ../nbs/02_embedding.ipynb #7ea3f284
+def is_dask(a)->bool:
+    "Whether `a` is a Dask array (a cohort larger than memory), not a NumPy one"
+    return type(a).__module__.split('.')[0] == 'dask'
+
+def _gene_groups(gos:np.ndarray)->list:
+    "The SNP indices of each gene, 0..n_genes-1"
+    order = np.argsort(gos, kind='stable'); b = np.searchsorted(gos[order], np.arange(int(gos.max()) + 2))
+    return [order[b[g]:b[g + 1]] for g in range(len(b) - 1)]
+
+def _tile_stats(G, groups)->dict:
+    "Sufficient statistics of one tile of genotypes: rows, per-SNP sums, and each gene's cross-product matrix"
+    X = np.asarray(G, np.float64)
+    return dict(n=len(X), sum=X.sum(0), cross=[X[:, i].T @ X[:, i] for i in groups])
+
+def _add_stats(a:dict, b:dict)->dict:
+    return dict(n=a['n'] + b['n'], sum=a['sum'] + b['sum'], cross=[x + y for x, y in zip(a['cross'], b['cross'])])
+
+def _rows_for(m:int, mem_mb:int)->int: return max(1, int(mem_mb * 2**20 // (8 * max(1, m))))
+
+def block_stats(G,                    # (n, m) genotypes, NumPy or Dask
+                gene_of_snp:np.ndarray,
+                mem_mb:int=256,       # memory of one tile's float64 copy
+                tile_snps:int=4096)->dict:
+    "Per-gene sufficient statistics {n, sum, cross} accumulated tile by tile: memory bounded by a tile, exact, and on Dask run by its scheduler (a `dask.distributed` cluster when one is active)"
+    gos = np.asarray(gene_of_snp); groups = _gene_groups(gos)
+    if not is_dask(G):
+        G = np.asarray(G); step = _rows_for(G.shape[1], mem_mb); st = None
+        for i in range(0, len(G), step):
+            t = _tile_stats(G[i:i + step], groups); st = t if st is None else _add_stats(st, t)
+        return st
+    import dask
+    if np.any(np.diff(gos) < 0): raise ValueError("a chunked fit needs each gene's SNPs to be contiguous, in genome order")
+    cuts = [0]                                                   # variant tiles end on gene boundaries
+    for g in groups:
+        if g[-1] + 1 - cuts[-1] > tile_snps and g[0] > cuts[-1]: cuts.append(int(g[0]))
+    cuts.append(G.shape[1])
+    rows = min(G.chunksize[0], _rows_for(min(tile_snps, G.shape[1]), mem_mb))
+    Gt = G.rechunk((rows, tuple(np.diff(cuts))))
+    tiles = Gt.to_delayed()                                      # (row tiles, variant tiles)
+    parts = []
+    for j in range(len(cuts) - 1):
+        gi = [i for i in range(len(groups)) if cuts[j] <= groups[i][0] < cuts[j + 1]]
+        local = [groups[i] - cuts[j] for i in gi]
+        col = [dask.delayed(_tile_stats)(tiles[i, j], local) for i in range(tiles.shape[0])]
+        while len(col) > 1: col = [dask.delayed(_add_stats)(*col[k:k + 2]) if k + 1 < len(col) else col[k] for k in range(0, len(col), 2)]
+        parts.append(col[0])
+    parts = dask.compute(*parts)
+    return dict(n=parts[0]['n'], sum=np.concatenate([p['sum'] for p in parts]), cross=[c for p in parts for c in p['cross']])
+
+def encode_chunks(emb:'GeneEmbedding', G, mem_mb:int=256):
+    "Tokens of Dask genotypes as a lazy Dask array (n, n_padded, token_len), a chunk of individuals at a time"
+    rows = min(G.chunksize[0], max(1, int(mem_mb * 2**20 // (4 * (emb.m + emb.n_padded * emb.config.token_len)))))
+    Gr = G.rechunk((rows, -1))
+    return Gr.map_blocks(emb.encode, dtype=np.float32, chunks=(Gr.chunks[0], (emb.n_padded,), (emb.config.token_len,)), new_axis=2)
+
+def token_range(emb:'GeneEmbedding', G, mem_mb:int=256)->tuple:
+    "Per-position (min, max) of the standardised tokens of genotypes `G` (the training rows), chunk by chunk"
+    if is_dask(G):
+        import dask
+        X = encode_chunks(emb, G, mem_mb); lo, hi = dask.compute(X.min(0), X.max(0))
+        return lo.astype(np.float32), hi.astype(np.float32)
+    G = np.asarray(G); step = _rows_for(emb.n_padded * emb.config.token_len + emb.m, mem_mb); lo = hi = None
+    for i in range(0, len(G), step):
+        X = emb.encode(G[i:i + step]); a, b = X.min(0), X.max(0)
+        lo, hi = (a, b) if lo is None else (np.minimum(lo, a), np.maximum(hi, b))
+    return lo.astype(np.float32), hi.astype(np.float32)
 
 # %% ../nbs/02_embedding.ipynb #1564d40e
 def restrict_to_genes(c:Cohort, block_snps:int=24)->Cohort:

@@ -115,6 +115,7 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
              sc:SamplingConfig|None=None, # how to draw and decode (default: `SamplingConfig()`)
              device=None, progress:bool=True,
              prefix:str='syn',          # sample id prefix
+             first:int=0,               # number of the first sample id (`prefix`_`first`, ...): shares drawn apart, named as one set
              return_embeddings:bool=False, # also return the tokens
              panel:MosaicDecoder|None=None, # the mosaic decoder (default: the checkpoint folder's)
              **kw,                      # `SamplingConfig` fields that replace those of `sc`
@@ -140,7 +141,7 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
     yh = None if y is None else (np.repeat(y, 2) if hap else y)
     X = sample_embeddings(model, cfg, emb, yh, 2 * n if hap else n, sc, device, progress)
     rng = np.random.default_rng([sc.seed, 1])                 # the decoder's own stream: the same seed, the same genotypes
-    ids = np.array([f'{prefix}_{i:05d}' for i in range(n)])
+    ids = np.array([f'{prefix}_{i:05d}' for i in range(first, first + n)])
     labels = pd.DataFrame({cfg['label_col']: np.asarray(cfg['classes'])[y]}, index=ids) if conditional else None
     meta = dict(model=cfg['model'], run_id=cfg.get('run_id'), mode='haplotype' if hap else 'genotype', source='synthetic', **sc.record(cfg['T']))
     if hap: H = decode(X, rng, yh).reshape(n, 2, emb.m); c = Cohort(H.sum(1), emb.snps, ids, labels, H, meta=meta)
@@ -197,7 +198,8 @@ def check_checkpoint_privacy(r:TrainResult, c:Cohort,  # what `train_cohort` ret
     tr, ho = sp['train'], np.r_[sp['val'], sp['test']]
     syn = generate((r.model, r.emb, r.config), int(min(2000, len(tr)) if n is None else n), sc=SamplingConfig(steps=min(50, r.config['T']), seed=seed),
                    device=device, progress=False, panel=r.panel)
-    return privacy_check(syn.G, c.G[tr], c.G[ho])
+    from genediff_nb.training import rows       # at most 10,000 real individuals each side: a chunked cohort stays on disk
+    return privacy_check(syn.G, rows(c, tr, 10_000, seed), rows(c, ho, 10_000, seed))
 
 # %% ../nbs/05a_sampling.ipynb #05352f6a
 def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_training.ipynb #4ef4cb83
 from __future__ import annotations
-import hashlib, json, math, time, uuid
+import hashlib, json, math, os, shutil, time, uuid
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -13,14 +13,15 @@ from torch import nn, Tensor
 from tqdm.auto import tqdm
 from .core import set_seed, get_device, check_writable, atomic_path
 from .cohorts import Cohort, split_cohort
-from .embedding import GeneEmbedding, MosaicDecoder, fit_embedding
+from .embedding import GeneEmbedding, MosaicDecoder, fit_embedding, is_dask
 from .diffusion import Schedule, EMA, diffusion_loss, drop_labels, q_sample, predict_x0
 from .models import get_model, PAPER_CONDITIONING
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'MODES', 'TrainConfig', 't_levels', 'validation_loss', 'lr_factor', 'train', 'TrainResult',
-           'mosaic_panel', 'cohort_digest', 'clear_run', 'read_split', 'run_ids', 'check_run', 'haplotype_cohort',
-           'haplotype_split', 'train_cohort', 'load_checkpoint']
+__all__ = ['RUN_FILES', 'TOKENS', 'MODES', 'TrainConfig', 't_levels', 'validation_loss', 'dist_info', 'init_distributed',
+           'barrier', 'TokenStore', 'write_tokens', 'lr_factor', 'train', 'TrainResult', 'rows', 'mosaic_panel',
+           'cohort_digest', 'clear_run', 'read_split', 'run_ids', 'check_run', 'haplotype_cohort', 'haplotype_split',
+           'train_cohort', 'load_checkpoint']
 
 # %% ../nbs/05_training.ipynb #6beb6c6c
 @dataclass
@@ -66,6 +67,70 @@ def validation_loss(model:nn.Module, sch:Schedule, X:Tensor, y:Tensor, mask:Tens
     model.train(was)
     return dict(loss=float(np.mean(losses)), recon=float(np.mean(recons)), t=levels.tolist(), loss_by_t=losses, recon_by_t=recons)
 
+# %% ../nbs/05_training.ipynb #5ec5b929
+def dist_info()->tuple:
+    "(rank, world size) of this process: (0, 1) unless `torch.distributed` is initialised (as under `torchrun`)"
+    import torch.distributed as dist
+    return (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
+
+def init_distributed()->tuple:
+    "Join the process group `torchrun` set up (WORLD_SIZE > 1): NCCL with one GPU per process, else gloo; (rank, world size)"
+    import torch.distributed as dist
+    if int(os.environ.get('WORLD_SIZE', 1)) > 1 and not dist.is_initialized():
+        gpu = torch.cuda.is_available()
+        if gpu: torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
+        dist.init_process_group('nccl' if gpu else 'gloo')
+    return dist_info()
+
+def barrier():
+    "Wait for every process of a distributed run (nothing to wait for in a single process)"
+    import torch.distributed as dist
+    if dist_info()[1] > 1: dist.barrier()
+
+class TokenStore:
+    "Embedded individuals in a Zarr array (n, G, L) that training streams from, a few chunks in memory at a time"
+    def __init__(self, path, cache_chunks:int=8):
+        import zarr
+        self.path = Path(path)
+        try: self.z = zarr.open_array(str(self.path), mode='r')
+        except Exception as e: raise ValueError(f"{self.path} is not a readable token store ({type(e).__name__}): train again with --overwrite") from None
+        self.rows, self.cache_chunks, self._cache = self.z.chunks[0], cache_chunks, {}
+    def __len__(self): return self.z.shape[0]
+    @property
+    def shape(self): return tuple(self.z.shape)
+    def _chunk(self, k:int)->np.ndarray:
+        if k not in self._cache:
+            if len(self._cache) >= self.cache_chunks: self._cache.pop(next(iter(self._cache)))
+            self._cache[k] = self.z[k * self.rows:(k + 1) * self.rows]
+        return self._cache[k]
+    def __getitem__(self, idx)->Tensor:
+        idx = np.arange(len(self))[idx] if isinstance(idx, slice) else np.asarray(idx, np.int64).reshape(-1)
+        out = np.empty((len(idx),) + self.shape[1:], np.float32)
+        for k in np.unique(idx // self.rows):
+            sel = idx // self.rows == k; out[sel] = self._chunk(int(k))[idx[sel] - k * self.rows]
+        return torch.from_numpy(out)
+    def order(self, g:torch.Generator)->Tensor:
+        "An epoch's order: the chunks shuffled, then the rows within each window of `cache_chunks` chunks, so each chunk is read once"
+        nc = -(-len(self) // self.rows); ch = torch.randperm(nc, generator=g).tolist(); out = []
+        for w in range(0, nc, self.cache_chunks):
+            rows = torch.cat([torch.arange(k * self.rows, min(len(self), (k + 1) * self.rows)) for k in ch[w:w + self.cache_chunks]])
+            out.append(rows[torch.randperm(len(rows), generator=g)])
+        return torch.cat(out)
+
+def write_tokens(emb:GeneEmbedding, G,       # (n, m) genotypes, a Dask array
+                 path, overwrite:bool=False, rows:int=1024)->TokenStore:
+    "Encode genotypes chunk by chunk into a Zarr token store (written beside `path`, renamed when complete)"
+    import shutil
+    from .embedding import encode_chunks
+    path = Path(path)
+    if path.exists() and not overwrite: raise FileExistsError(f"{path} already exists; pass overwrite=True (or --overwrite) to replace it")
+    tmp = path.with_name(f'.{path.name}.part'); shutil.rmtree(tmp, ignore_errors=True)
+    X = encode_chunks(emb, G)
+    X.rechunk((min(rows, max(1, len(X))), -1, -1)).to_zarr(str(tmp), overwrite=True)
+    if path.exists(): shutil.rmtree(path)
+    os.replace(tmp, path)
+    return TokenStore(path)
+
 # %% ../nbs/05_training.ipynb #877df594
 RUN_FILES = ('model.pt', 'last.pt', 'embedding.npz', 'split.npz', 'panel.npz', 'history.json', 'qc.json', 'privacy.json', 'guidance.json')  # one run's files
 
@@ -92,8 +157,8 @@ def lr_factor(step:int, warmup:int, total:int)->float:
     p = min(1., max(0., (step - warmup) / max(1, total - warmup)))
     return w * 0.5 * (1 + math.cos(math.pi * p))
 
-def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, G, 8) and labels (n,)
-          X_val:Tensor, y_val:Tensor,       # the validation split
+def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, G, 8), or a `TokenStore`, and labels (n,)
+          X_val:Tensor, y_val:Tensor,       # the validation split (tensor or `TokenStore`)
           mask,                             # (G, 8) bool real positions
           n_classes:int,                    # classes (0: unconditional)
           cfg:TrainConfig|None=None,
@@ -108,7 +173,9 @@ def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, 
     "Train a denoiser; returns (model with the best EMA weights, history dict)"
     cfg = cfg or TrainConfig(); dev = get_device(device)
     mask = torch.as_tensor(np.asarray(mask), dtype=torch.bool)
-    X_train, X_val = torch.as_tensor(X_train).float(), torch.as_tensor(X_val).float()
+    tensor = lambda X: X if isinstance(X, TokenStore) else torch.as_tensor(X).float()
+    X_train, X_val = tensor(X_train), tensor(X_val)
+    rank, world = dist_info(); writer = rank == 0      # under torchrun: rank 0 validates and writes
     y_train, y_val = torch.as_tensor(y_train).long(), torch.as_tensor(y_val).long()
     if not cfg.conditional: n_classes = 0
     if n_classes == 0: y_train, y_val = torch.zeros_like(y_train), torch.zeros_like(y_val)
@@ -120,6 +187,7 @@ def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, 
     model = get_model(cfg.model, shape, n_classes, **cfg.model_cfg).to(dev)
     config['model_cfg'] = dict(config['model_cfg'], skip=model.skip, **getattr(model, 'arch', {}))   # self-describing: residual and conditioning the weights were trained with
     ema = EMA(model, cfg.ema_decay)
+    net = model if world == 1 else nn.parallel.DistributedDataParallel(model)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     spe = math.ceil(len(X_train) / cfg.batch_size); total = cfg.epochs * spe
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg.warmup, total))
@@ -144,24 +212,31 @@ def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, 
             model.load_state_dict(sd['model']); ema.load_state_dict(sd['ema']); opt.load_state_dict(sd['opt'])
             sched.load_state_dict(sd['sched']); g.set_state(sd['gen']); torch.set_rng_state(sd['torch_rng'])
             hist, best, start = json.loads(sd['history']), sd['best'], sd['epoch']
-        else:
+        elif writer:
             for f in ('model.pt', 'last.pt', 'history.json'): check_writable(out/f, overwrite)
     mask_d, Xv, yv = mask.to(dev), X_val, y_val
-    bar = tqdm(total=total, initial=start * spe, disable=not progress, desc=f'{cfg.model}', leave=False)
+    bar = tqdm(total=total, initial=start * spe, disable=not (progress and writer), desc=f'{cfg.model}', leave=False)
     done = 0
     for epoch in range(start, cfg.epochs):
         if stop_after is not None and done >= stop_after: break
         t0 = time.perf_counter(); model.train(); run = 0.
-        perm = torch.randperm(len(X_train), generator=g)
+        perm = X_train.order(g) if isinstance(X_train, TokenStore) else torch.randperm(len(X_train), generator=g)
         for i in range(spe):
-            idx = perm[i * cfg.batch_size:(i + 1) * cfg.batch_size]
-            xb = X_train[idx].to(dev)
-            yb = drop_labels(y_train[idx], n_classes, cfg.p_uncond, g).to(dev)
-            loss = diffusion_loss(model, sch, xb, yb, mask_d, g)
+            idx = perm[i * cfg.batch_size:(i + 1) * cfg.batch_size]; B = len(idx)
+            yb = drop_labels(y_train[idx], n_classes, cfg.p_uncond, g)    # the global batch's draws, identical on every rank
+            t = torch.randint(0, cfg.T, (B,), generator=g); eps = torch.randn((B,) + shape, generator=g)
+            a, b = rank * B // world, (rank + 1) * B // world             # this rank's rows; an empty share still joins the all-reduce
+            own = slice(a, b) if b > a else slice(0, 1)
+            xb = X_train[idx[own]].to(dev)
+            loss = diffusion_loss(net, sch, xb, yb[own].to(dev), mask_d, t=t[own], eps=eps[own]) * ((b - a) * world / B)
             opt.zero_grad(set_to_none=True); loss.backward()
             if cfg.grad_clip: nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
             opt.step(); sched.step(); ema.update(model)
             run += loss.item(); bar.update(); bar.set_postfix(loss=f'{run / (i + 1):.4f}', best_val=f'{best:.4f}')
+        if world > 1:                                                    # the global batch's mean loss, for the record
+            r = torch.tensor([run]); torch.distributed.all_reduce(r); run = float(r) / world
+        done += 1
+        if not writer: continue
         ev = validation_loss(ema.model, sch, Xv, yv, mask, cfg.val_t_levels, cfg.seed + 1)
         for k, v in [('epoch', epoch + 1), ('train_loss', run / spe), ('val_loss', ev['loss']), ('val_recon', ev['recon']),
                      ('lr', opt.param_groups[0]['lr']), ('seconds', time.perf_counter() - t0),
@@ -176,8 +251,7 @@ def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, 
                    sched=sched.state_dict(), gen=g.get_state(), torch_rng=torch.get_rng_state(), epoch=epoch + 1,
                    best=best, history=json.dumps(hist))}, last)
             _write_json(dict(hist, run_id=config.get('run_id')), out/'history.json')
-        done += 1
-    bar.close()
+    bar.close(); barrier()                                               # rank 0 has written its last files
     if best_sd is None and out is not None and (out/'model.pt').exists():
         best_sd = _torch_load(out/'model.pt')['state_dict']
     model.load_state_dict(best_sd if best_sd is not None else ema.model.state_dict()); model.eval()
@@ -189,11 +263,21 @@ class TrainResult:
     model:nn.Module; emb:GeneEmbedding; history:dict; config:dict; split:dict; out:Path|None
     panel:MosaicDecoder|None = None   # the training rows the mosaic decoder copies (also in `out`/panel.npz)
 
-def mosaic_panel(emb:GeneEmbedding, c:Cohort, y, split:dict)->MosaicDecoder:
+def rows(c:Cohort, idx, cap:int|None=None, seed:int=0)->np.ndarray:
+    "Genotype rows `idx` of a cohort in memory (from disk for a chunked one), at most `cap` of them drawn at random"
+    idx = np.asarray(idx)
+    if cap is not None and len(idx) > cap: idx = np.sort(np.random.default_rng(seed).choice(idx, cap, replace=False))
+    G = c.G[idx]
+    return np.asarray(G.compute() if is_dask(G) else G)
+
+def mosaic_panel(emb:GeneEmbedding, c:Cohort, y, split:dict,
+                 max_rows:int=10_000,   # training rows copied from (a random subset beyond): the forward pass holds rows x blocks per sample
+                 max_val:int=1_000, seed:int=0)->MosaicDecoder:
     "The mosaic decoder of a run: the training rows, by class when `y` is given, with the cross-class share of the validation rows"
-    tr, va = split['train'], split['val']
-    d = MosaicDecoder(emb, c.G[tr], labels=None if y is None else y[tr])
-    if y is not None and len(va): d.fit_cross(c.G[va], y[va])
+    rng = np.random.default_rng(seed); pick = lambda i, k: i if len(i) <= k else np.sort(rng.choice(i, k, replace=False))
+    tr, va = pick(np.asarray(split['train']), max_rows), pick(np.asarray(split['val']), max_val)
+    d = MosaicDecoder(emb, rows(c, tr), labels=None if y is None else y[tr])
+    if y is not None and len(va): d.fit_cross(rows(c, va), y[va])
     return d
 
 def cohort_digest(c:Cohort, label_col:str|None=None,
@@ -201,14 +285,18 @@ def cohort_digest(c:Cohort, label_col:str|None=None,
                  )->str:
     "Fingerprint of what a run learns from: genotypes, SNP table and the label column (same cohort, same digest)"
     idx = np.arange(c.n) if idx is None else np.asarray(idx)
-    h = hashlib.sha1(np.ascontiguousarray(c.G[idx]).tobytes())
+    h, step = hashlib.sha1(), max(1, 2**26 // max(1, c.m))             # 64 MB of rows at a time: the same digest for a chunked cohort
+    for i in range(0, len(idx), step): h.update(np.ascontiguousarray(rows(c, idx[i:i + step])).tobytes())
     h.update(pd.util.hash_pandas_object(c.snps, index=False).values.tobytes())
     if label_col is not None: h.update('\x00'.join(c.labels[label_col].astype(str).values[idx]).encode())
     return h.hexdigest()[:20]
 
+TOKENS = 'tokens'   # a chunked cohort's embedded train / val individuals (Zarr), training streams from them
+
 def clear_run(out:Path):
     "Remove one run's files from a checkpoint folder (and nothing else), so a new run cannot mix with the old"
     for f in RUN_FILES: (out/f).unlink(missing_ok=True); (out/f'.{f}.part').unlink(missing_ok=True)
+    shutil.rmtree(out/TOKENS, ignore_errors=True)
 
 def read_split(folder)->dict:
     "The {'train', 'val', 'test'} index arrays of a checkpoint folder"
@@ -249,7 +337,11 @@ def haplotype_cohort(c:Cohort)->Cohort:
     if c.haps is None: raise ValueError("haplotype mode needs phased input (a VCF with '|' calls and no imputed call, or a .hapt file)")
     H = c.haps.reshape(-1, c.m); ids = np.array([f'{s}_{h}' for s in c.samples for h in 'AB'])
     lab = c.labels.iloc[np.repeat(np.arange(c.n), 2)].set_axis(ids)
-    return Cohort(H, c.snps, ids, lab, None, c.genes, dict(c.meta, haplotypes_of=c.meta.get('source', repr(c))))
+    meta = dict(c.meta, haplotypes_of=c.meta.get('source', repr(c)))
+    if is_dask(H):                                                        # a chunked cohort stays on disk
+        import copy
+        h = copy.copy(c); h.G, h.samples, h.labels, h.haps, h.meta = H, ids, lab, None, meta; return h
+    return Cohort(H, c.snps, ids, lab, None, c.genes, meta)
 
 def haplotype_split(split:dict)->dict:
     "An individuals' split as the split of their haplotypes (rows 2i and 2i+1 of `haplotype_cohort`): a person's two stay together"
@@ -280,6 +372,9 @@ def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
     label_col = (label_col or c.labels.columns[0]) if has_labels else None
     y, classes = c.y(label_col) if has_labels else (np.zeros(c.n, int), np.array([]))
     out = Path(out) if out is not None else None
+    rank, world = dist_info(); writer, chunked = rank == 0, is_dask(c.G)
+    if (world > 1 or chunked) and out is None:
+        raise ValueError("a distributed run (torchrun) or a chunked cohort needs a checkpoint folder (out) to share files through")
     resuming = resume and out is not None and (out/'last.pt').exists()
     if resume and not resuming and out is not None and any((out/f).exists() for f in RUN_FILES):
         raise ValueError(f"nothing to resume in {out}: it has no last.pt (the run stopped before its first epoch ended); "
@@ -290,31 +385,39 @@ def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
         if emb.m != c.m: raise ValueError(f"cannot resume {out}: its embedding has {emb.m} SNPs, this cohort {c.m}; resume with the same cohort")
     else:
         split = split or split_cohort(c, label_col, seed=cfg.seed)
-        if out is not None:
+        if out is not None and writer:
             for f in RUN_FILES: check_writable(out/f, overwrite)     # refuse before any work, and before clearing anything
             if overwrite: clear_run(out)
-        emb = fit_embedding(c, split['train'], **(emb_kw or {}))
-        run_id = emb.run_id = uuid.uuid4().hex[:16]
-        if out is not None:
+        if writer:
+            emb = fit_embedding(c, split['train'], **(emb_kw or {}))
+            run_id = emb.run_id = uuid.uuid4().hex[:16]
+        if out is not None and writer:
             emb.save(out/'embedding.npz', overwrite)
             with atomic_path(out/'split.npz', overwrite) as tmp, open(tmp, 'wb') as f:
                 np.savez(f, run_id=np.array(run_id), **{k: np.asarray(v) for k, v in split.items()})
             mosaic_panel(emb, c, y if has_labels else None, split).save(out/'panel.npz', overwrite)   # training rows: stays with the checkpoint
             if c.meta.get('qc'): _write_json(dict(c.meta['qc'], run_id=run_id, cohort=repr(c)), out/'qc.json')
-    X = torch.from_numpy(emb.encode(c.G)); yt = torch.from_numpy(np.asarray(y)).long()
-    tr, va = split['train'], split['val']
+            if chunked:
+                for k in ('train', 'val'): write_tokens(emb, c.G[split[k]], out/TOKENS/f'{k}.zarr', overwrite=True)
+        barrier()
+        if not writer: emb = GeneEmbedding.load_file(out/'embedding.npz'); run_id = emb.run_id   # every rank: rank 0's embedding
+    tr, va = split['train'], split['val']; yt = torch.from_numpy(np.asarray(y)).long()
+    if chunked: Xtr, Xva = (TokenStore(out/TOKENS/f'{k}.zarr') for k in ('train', 'val'))
+    else: X = torch.from_numpy(emb.encode(c.G)); Xtr, Xva = X[tr], X[va]
     freq = np.bincount(y[tr], minlength=len(classes)) / len(tr) if has_labels else np.array([])
     extra = dict(classes=[str(k) for k in classes], label_col=label_col, label_freq=freq.tolist(),
                  cohort=repr(c), n_train=len(tr), n_val=len(va), run_id=run_id, mode=mode, cohort_digest=cohort_digest(c, label_col),
                  trainval_digest=cohort_digest(c, label_col, np.r_[tr, va]))   # what calibration may read: never the test split
-    model, hist = train(X[tr], yt[tr], X[va], yt[va], emb.mask, len(classes), cfg, out, device, overwrite, resuming,
+    model, hist = train(Xtr, yt[tr], Xva, yt[va], emb.mask, len(classes), cfg, out, device, overwrite, resuming,
                         stop_after, progress, extra)
     config = dict(train=asdict(cfg), model=cfg.model, model_cfg=dict(cfg.model_cfg), shape=list(emb.shape),
                   n_classes=len(classes), T=cfg.T, **extra)
+    if not writer: return TrainResult(model, emb, hist, config, split, out, None)   # rank 0 calibrates and writes
     panel = MosaicDecoder.load_file(out/'panel.npz', emb) if out is not None and (out/'panel.npz').exists() else mosaic_panel(emb, c, y if has_labels else None, split)
     if stop_after is None and len(va) and not getattr(panel, 'calibration', None):   # a finished run: how long the copied segments may be
         from genediff_nb.sampling import calibrate_mosaic
-        panel.calibration = calibrate_mosaic(model, config, emb, panel, c.G[va], y[va] if has_labels else None, seed=cfg.seed, device=device)
+        vs = va if len(va) <= 4000 else np.sort(np.random.default_rng(cfg.seed).choice(va, 4000, replace=False))
+        panel.calibration = calibrate_mosaic(model, config, emb, panel, rows(c, vs), y[vs] if has_labels else None, seed=cfg.seed, device=device)
         if out is not None: panel.save(out/'panel.npz', overwrite=True)
     return TrainResult(model, emb, hist, config, split, out, panel)
 
