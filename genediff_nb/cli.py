@@ -241,7 +241,7 @@ def cmd_train(a)->dict|None:
         for f in RUN_FILES: check_writable(out/f, a.overwrite or a.resume)     # before reading any data: exists, writable
     if rank == 0 and a.resume and not (out/'last.pt').exists() and any((out/f).exists() for f in RUN_FILES):
         raise ValueError(f"nothing to resume in {out}: it has no last.pt (the run stopped before its first epoch ended); start afresh with --overwrite")
-    with dask_client(a.dask_scheduler): return _train(a, out, rank, world)
+    with dask_client(a.dask_scheduler if rank == 0 else None): return _train(a, out, rank, world)   # rank 0 does the chunked work
 
 def _train(a, out:Path, rank:int, world:int)->dict|None:
     from genediff_nb.training import TrainConfig, train_cohort

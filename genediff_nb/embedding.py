@@ -115,7 +115,9 @@ class GeneEmbedding:
         G = np.asarray(G)
         if G.ndim != 2 or G.shape[1] != self.m: raise ValueError(f"expected genotypes of shape (n, {self.m}), got {G.shape}")
         if G.dtype.kind == 'f' and np.isnan(G).any(): raise ValueError("genotypes contain NaN")
-        return (np.where(self.mask, (self._project(G) - self.mu) / self.sd, 0)).astype(np.float32)
+        out = np.empty((len(G),) + self.shape, np.float32); step = max(1, 2**26 // (4 * max(1, self.m)))   # 64 MB of float rows at a time
+        for i in range(0, len(G), step): out[i:i + step] = np.where(self.mask, (self._project(G[i:i + step]) - self.mu) / self.sd, 0)
+        return out
 
     def decode_dosage(self, X:np.ndarray)->np.ndarray:
         "Tokens (n, n_padded, token_len) -> reconstructed dosages (n, m), unclipped; padded slots are ignored"

@@ -19,9 +19,10 @@ from .models import get_model, PAPER_CONDITIONING
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'TOKENS', 'MODES', 'TrainConfig', 't_levels', 'validation_loss', 'dist_info', 'init_distributed',
-           'barrier', 'TokenStore', 'write_tokens', 'lr_factor', 'train', 'TrainResult', 'rows', 'mosaic_panel',
-           'cohort_digest', 'clear_run', 'read_split', 'run_ids', 'check_run', 'haplotype_cohort', 'haplotype_split',
-           'train_cohort', 'load_checkpoint']
+           'barrier', 'TokenStore', 'write_tokens', 'lr_factor', 'Run', 'setup_run', 'restore_run', 'train_epoch',
+           'validate_epoch', 'save_run', 'train', 'TrainResult', 'rows', 'mosaic_panel', 'cohort_digest', 'clear_run',
+           'read_split', 'run_ids', 'check_run', 'haplotype_cohort', 'haplotype_split', 'train_cohort',
+           'load_checkpoint']
 
 # %% ../nbs/05_training.ipynb #6beb6c6c
 @dataclass
@@ -118,7 +119,7 @@ class TokenStore:
         return torch.cat(out)
 
 def write_tokens(emb:GeneEmbedding, G,       # (n, m) genotypes, a Dask array
-                 path, overwrite:bool=False, rows:int=1024)->TokenStore:
+                 path, overwrite:bool=False, chunk_mb:int=32)->TokenStore:
     "Encode genotypes chunk by chunk into a Zarr token store (written beside `path`, renamed when complete)"
     import shutil
     from .embedding import encode_chunks
@@ -126,7 +127,8 @@ def write_tokens(emb:GeneEmbedding, G,       # (n, m) genotypes, a Dask array
     if path.exists() and not overwrite: raise FileExistsError(f"{path} already exists; pass overwrite=True (or --overwrite) to replace it")
     tmp = path.with_name(f'.{path.name}.part'); shutil.rmtree(tmp, ignore_errors=True)
     X = encode_chunks(emb, G)
-    X.rechunk((min(rows, max(1, len(X))), -1, -1)).to_zarr(str(tmp), overwrite=True)
+    rows = max(1, min(len(X), chunk_mb * 2**20 // (4 * emb.n_padded * emb.config.token_len)))   # chunks of about `chunk_mb`
+    X.rechunk((rows, -1, -1)).to_zarr(str(tmp), overwrite=True)
     if path.exists(): shutil.rmtree(path)
     os.replace(tmp, path)
     return TokenStore(path)
@@ -157,6 +159,88 @@ def lr_factor(step:int, warmup:int, total:int)->float:
     p = min(1., max(0., (step - warmup) / max(1, total - warmup)))
     return w * 0.5 * (1 + math.cos(math.pi * p))
 
+@dataclass
+class Run:
+    "The state of one training run: what `setup_run` builds, `restore_run` reloads, `train_epoch` advances and `save_run` writes"
+    cfg:TrainConfig; config:dict; model:nn.Module; net:nn.Module; ema:EMA; opt:torch.optim.Optimizer
+    sched:torch.optim.lr_scheduler.LambdaLR; sch:Schedule; g:torch.Generator; steps_per_epoch:int
+    hist:dict = field(default_factory=lambda: dict(epoch=[], train_loss=[], val_loss=[], val_recon=[], lr=[], seconds=[], t=None,
+                                                   val_loss_by_t=[], val_recon_by_t=[]))
+    best:float = float('inf'); best_sd:dict|None = None; start:int = 0
+
+def setup_run(cfg:TrainConfig, shape:tuple, n_classes:int, n_train:int, device, extra_config:dict|None=None)->Run:
+    "A fresh run: seeded model, EMA, DistributedDataParallel wrapper under torchrun, Adam, warm-up + cosine schedule, batch generator"
+    config = dict(train=asdict(cfg), model=cfg.model, model_cfg=dict(cfg.model_cfg), shape=list(shape), n_classes=int(n_classes),
+                  T=cfg.T, **(extra_config or {}))
+    set_seed(cfg.seed)
+    model = get_model(cfg.model, shape, n_classes, **cfg.model_cfg).to(device)
+    config['model_cfg'] = dict(config['model_cfg'], skip=model.skip, **getattr(model, 'arch', {}))   # self-describing: residual and conditioning the weights were trained with
+    ema = EMA(model, cfg.ema_decay)
+    net = model if dist_info()[1] == 1 else nn.parallel.DistributedDataParallel(model)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    spe = math.ceil(n_train / cfg.batch_size); total = cfg.epochs * spe
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg.warmup, total))
+    return Run(cfg, config, model, net, ema, opt, sched, Schedule(cfg.T).to(device), torch.Generator().manual_seed(cfg.seed), spe)
+
+def restore_run(run:Run, last:Path):
+    "Continue the run saved in `last` (last.pt): refused when it was trained with other settings or on other data"
+    ck, config, out = _torch_load(last), run.config, last.parent
+    if ck['config']['train'] != config['train']:
+        diff = {k: (v, config['train'].get(k)) for k, v in ck['config']['train'].items() if config['train'].get(k) != v}
+        raise ValueError(f"{last} was trained with other settings ({', '.join(f'{k}: {a} then, {b} now' for k, (a, b) in diff.items())}); "
+                         f"resume with the same settings or start afresh with --overwrite")
+    for k, what in [('cohort_digest', 'cohort (genotypes, SNPs or labels differ)'), ('classes', 'set of classes'),
+                    ('label_col', 'label column'), ('shape', 'embedding shape')]:
+        if k in ck['config'] and ck['config'][k] != config.get(k):
+            raise ValueError(f"cannot resume {out}: it was started on another {what}; resume with the same cohort, or start afresh with --overwrite")
+    config['run_id'] = ck['config'].get('run_id', config.get('run_id'))
+    sd = ck['state_dict']
+    run.model.load_state_dict(sd['model']); run.ema.load_state_dict(sd['ema']); run.opt.load_state_dict(sd['opt'])
+    run.sched.load_state_dict(sd['sched']); run.g.set_state(sd['gen']); torch.set_rng_state(sd['torch_rng'])
+    run.hist, run.best, run.start = json.loads(sd['history']), sd['best'], sd['epoch']
+
+def train_epoch(run:Run, X_train, y_train:Tensor, mask:Tensor, n_classes:int, bar=None)->float:
+    "One pass over the training rows; the mean loss of the global batches (the same on every rank)"
+    cfg, g, dev = run.cfg, run.g, mask.device; rank, world = dist_info(); shape = tuple(X_train.shape[1:])
+    run.model.train(); total = 0.
+    perm = X_train.order(g) if isinstance(X_train, TokenStore) else torch.randperm(len(X_train), generator=g)
+    for i in range(run.steps_per_epoch):
+        idx = perm[i * cfg.batch_size:(i + 1) * cfg.batch_size]; B = len(idx)
+        yb = drop_labels(y_train[idx], n_classes, cfg.p_uncond, g)    # the global batch's draws, identical on every rank
+        t = torch.randint(0, cfg.T, (B,), generator=g); eps = torch.randn((B,) + shape, generator=g)
+        a, b = rank * B // world, (rank + 1) * B // world             # this rank's rows; an empty share still joins the all-reduce
+        own = slice(a, b) if b > a else slice(0, 1)
+        xb = X_train[idx[own]].to(dev)
+        loss = diffusion_loss(run.net, run.sch, xb, yb[own].to(dev), mask, t=t[own], eps=eps[own]) * ((b - a) * world / B)
+        run.opt.zero_grad(set_to_none=True); loss.backward()
+        if cfg.grad_clip: nn.utils.clip_grad_norm_(run.model.parameters(), cfg.grad_clip)
+        run.opt.step(); run.sched.step(); run.ema.update(run.model)
+        total += loss.item()
+        if bar is not None: bar.update(); bar.set_postfix(loss=f'{total / (i + 1):.4f}', best_val=f'{run.best:.4f}')
+    if world > 1:                                                    # the global batch's mean loss, for the record
+        r = torch.tensor([total]); torch.distributed.all_reduce(r); total = float(r) / world
+    return total / run.steps_per_epoch
+
+def validate_epoch(run:Run, epoch:int, train_loss:float, seconds:float, X_val, y_val:Tensor, mask:Tensor)->bool:
+    "Record the epoch with the EMA weights' validation loss; whether they are the best so far (then kept in `run.best_sd`)"
+    ev = validation_loss(run.ema.model, run.sch, X_val, y_val, mask, run.cfg.val_t_levels, run.cfg.seed + 1)
+    for k, v in [('epoch', epoch + 1), ('train_loss', train_loss), ('val_loss', ev['loss']), ('val_recon', ev['recon']),
+                 ('lr', run.opt.param_groups[0]['lr']), ('seconds', seconds),
+                 ('val_loss_by_t', ev['loss_by_t']), ('val_recon_by_t', ev['recon_by_t'])]: run.hist[k].append(v)
+    run.hist['t'] = ev['t']
+    if ev['loss'] >= run.best: return False
+    run.best = ev['loss']; run.best_sd = {k: v.detach().cpu().clone() for k, v in run.ema.model.state_dict().items()}
+    return True
+
+def save_run(run:Run, out:Path, epoch:int, improved:bool):
+    "model.pt (the best EMA weights, when they improved), last.pt (everything an exact resume needs) and history.json"
+    if improved: _save({'config': dict(run.config, epoch=epoch + 1, val_loss=run.best), 'state_dict': run.best_sd}, out/'model.pt')
+    m = run.model
+    _save({'config': run.config, 'state_dict': dict(model=m.state_dict(), ema=run.ema.state_dict(), opt=run.opt.state_dict(),
+           sched=run.sched.state_dict(), gen=run.g.get_state(), torch_rng=torch.get_rng_state(), epoch=epoch + 1,
+           best=run.best, history=json.dumps(run.hist))}, out/'last.pt')
+    _write_json(dict(run.hist, run_id=run.config.get('run_id')), out/'history.json')
+
 def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, G, 8), or a `TokenStore`, and labels (n,)
           X_val:Tensor, y_val:Tensor,       # the validation split (tensor or `TokenStore`)
           mask,                             # (G, 8) bool real positions
@@ -175,87 +259,29 @@ def train(X_train:Tensor, y_train:Tensor,   # embedded training individuals (n, 
     mask = torch.as_tensor(np.asarray(mask), dtype=torch.bool)
     tensor = lambda X: X if isinstance(X, TokenStore) else torch.as_tensor(X).float()
     X_train, X_val = tensor(X_train), tensor(X_val)
-    rank, world = dist_info(); writer = rank == 0      # under torchrun: rank 0 validates and writes
+    writer = dist_info()[0] == 0                       # under torchrun: rank 0 validates and writes
     y_train, y_val = torch.as_tensor(y_train).long(), torch.as_tensor(y_val).long()
     if not cfg.conditional: n_classes = 0
     if n_classes == 0: y_train, y_val = torch.zeros_like(y_train), torch.zeros_like(y_val)
     if len(X_train) == 0 or len(X_val) == 0: raise ValueError("need at least one training and one validation individual")
-    shape = tuple(X_train.shape[1:])
-    config = dict(train=asdict(cfg), model=cfg.model, model_cfg=dict(cfg.model_cfg), shape=list(shape), n_classes=int(n_classes),
-                  T=cfg.T, **(extra_config or {}))
-    set_seed(cfg.seed)
-    model = get_model(cfg.model, shape, n_classes, **cfg.model_cfg).to(dev)
-    config['model_cfg'] = dict(config['model_cfg'], skip=model.skip, **getattr(model, 'arch', {}))   # self-describing: residual and conditioning the weights were trained with
-    ema = EMA(model, cfg.ema_decay)
-    net = model if world == 1 else nn.parallel.DistributedDataParallel(model)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
-    spe = math.ceil(len(X_train) / cfg.batch_size); total = cfg.epochs * spe
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg.warmup, total))
-    sch = Schedule(cfg.T).to(dev); g = torch.Generator().manual_seed(cfg.seed)
-    hist = dict(epoch=[], train_loss=[], val_loss=[], val_recon=[], lr=[], seconds=[], t=None, val_loss_by_t=[], val_recon_by_t=[])
-    best, best_sd, start = float('inf'), None, 0
+    run = setup_run(cfg, tuple(X_train.shape[1:]), n_classes, len(X_train), dev, extra_config)
     out = Path(out) if out is not None else None
-    if out is not None:
-        last, best_p = out/'last.pt', out/'model.pt'
-        if resume and last.exists():
-            ck = _torch_load(last)
-            if ck['config']['train'] != config['train']:
-                diff = {k: (v, config['train'].get(k)) for k, v in ck['config']['train'].items() if config['train'].get(k) != v}
-                raise ValueError(f"{last} was trained with other settings ({', '.join(f'{k}: {a} then, {b} now' for k, (a, b) in diff.items())}); "
-                                 f"resume with the same settings or start afresh with --overwrite")
-            for k, what in [('cohort_digest', 'cohort (genotypes, SNPs or labels differ)'), ('classes', 'set of classes'),
-                            ('label_col', 'label column'), ('shape', 'embedding shape')]:
-                if k in ck['config'] and ck['config'][k] != config.get(k):
-                    raise ValueError(f"cannot resume {out}: it was started on another {what}; resume with the same cohort, or start afresh with --overwrite")
-            config['run_id'] = ck['config'].get('run_id', config.get('run_id'))
-            sd = ck['state_dict']
-            model.load_state_dict(sd['model']); ema.load_state_dict(sd['ema']); opt.load_state_dict(sd['opt'])
-            sched.load_state_dict(sd['sched']); g.set_state(sd['gen']); torch.set_rng_state(sd['torch_rng'])
-            hist, best, start = json.loads(sd['history']), sd['best'], sd['epoch']
-        elif writer:
-            for f in ('model.pt', 'last.pt', 'history.json'): check_writable(out/f, overwrite)
-    mask_d, Xv, yv = mask.to(dev), X_val, y_val
-    bar = tqdm(total=total, initial=start * spe, disable=not (progress and writer), desc=f'{cfg.model}', leave=False)
-    done = 0
-    for epoch in range(start, cfg.epochs):
-        if stop_after is not None and done >= stop_after: break
-        t0 = time.perf_counter(); model.train(); run = 0.
-        perm = X_train.order(g) if isinstance(X_train, TokenStore) else torch.randperm(len(X_train), generator=g)
-        for i in range(spe):
-            idx = perm[i * cfg.batch_size:(i + 1) * cfg.batch_size]; B = len(idx)
-            yb = drop_labels(y_train[idx], n_classes, cfg.p_uncond, g)    # the global batch's draws, identical on every rank
-            t = torch.randint(0, cfg.T, (B,), generator=g); eps = torch.randn((B,) + shape, generator=g)
-            a, b = rank * B // world, (rank + 1) * B // world             # this rank's rows; an empty share still joins the all-reduce
-            own = slice(a, b) if b > a else slice(0, 1)
-            xb = X_train[idx[own]].to(dev)
-            loss = diffusion_loss(net, sch, xb, yb[own].to(dev), mask_d, t=t[own], eps=eps[own]) * ((b - a) * world / B)
-            opt.zero_grad(set_to_none=True); loss.backward()
-            if cfg.grad_clip: nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-            opt.step(); sched.step(); ema.update(model)
-            run += loss.item(); bar.update(); bar.set_postfix(loss=f'{run / (i + 1):.4f}', best_val=f'{best:.4f}')
-        if world > 1:                                                    # the global batch's mean loss, for the record
-            r = torch.tensor([run]); torch.distributed.all_reduce(r); run = float(r) / world
-        done += 1
+    if out is not None and resume and (out/'last.pt').exists(): restore_run(run, out/'last.pt')
+    elif out is not None and writer:
+        for f in ('model.pt', 'last.pt', 'history.json'): check_writable(out/f, overwrite)
+    bar = tqdm(total=cfg.epochs * run.steps_per_epoch, initial=run.start * run.steps_per_epoch, disable=not (progress and writer),
+               desc=f'{cfg.model}', leave=False)
+    for epoch in range(run.start, cfg.epochs if stop_after is None else min(cfg.epochs, run.start + stop_after)):
+        t0 = time.perf_counter()
+        loss = train_epoch(run, X_train, y_train, mask.to(dev), n_classes, bar)
         if not writer: continue
-        ev = validation_loss(ema.model, sch, Xv, yv, mask, cfg.val_t_levels, cfg.seed + 1)
-        for k, v in [('epoch', epoch + 1), ('train_loss', run / spe), ('val_loss', ev['loss']), ('val_recon', ev['recon']),
-                     ('lr', opt.param_groups[0]['lr']), ('seconds', time.perf_counter() - t0),
-                     ('val_loss_by_t', ev['loss_by_t']), ('val_recon_by_t', ev['recon_by_t'])]: hist[k].append(v)
-        hist['t'] = ev['t']
-        if ev['loss'] < best:
-            best = ev['loss']
-            best_sd = {k: v.detach().cpu().clone() for k, v in ema.model.state_dict().items()}
-            if out is not None: _save({'config': dict(config, epoch=epoch + 1, val_loss=best), 'state_dict': best_sd}, best_p)
-        if out is not None:
-            _save({'config': config, 'state_dict': dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(),
-                   sched=sched.state_dict(), gen=g.get_state(), torch_rng=torch.get_rng_state(), epoch=epoch + 1,
-                   best=best, history=json.dumps(hist))}, last)
-            _write_json(dict(hist, run_id=config.get('run_id')), out/'history.json')
+        improved = validate_epoch(run, epoch, loss, time.perf_counter() - t0, X_val, y_val, mask)
+        if out is not None: save_run(run, out, epoch, improved)
     bar.close(); barrier()                                               # rank 0 has written its last files
-    if best_sd is None and out is not None and (out/'model.pt').exists():
-        best_sd = _torch_load(out/'model.pt')['state_dict']
-    model.load_state_dict(best_sd if best_sd is not None else ema.model.state_dict()); model.eval()
-    return model, hist
+    best_sd = run.best_sd
+    if best_sd is None and out is not None and (out/'model.pt').exists(): best_sd = _torch_load(out/'model.pt')['state_dict']
+    run.model.load_state_dict(best_sd if best_sd is not None else run.ema.model.state_dict()); run.model.eval()
+    return run.model, run.hist
 
 # %% ../nbs/05_training.ipynb #ad261e75
 @dataclass
@@ -405,9 +431,11 @@ def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
     if chunked: Xtr, Xva = (TokenStore(out/TOKENS/f'{k}.zarr') for k in ('train', 'val'))
     else: X = torch.from_numpy(emb.encode(c.G)); Xtr, Xva = X[tr], X[va]
     freq = np.bincount(y[tr], minlength=len(classes)) / len(tr) if has_labels else np.array([])
+    digests = [cohort_digest(c, label_col), cohort_digest(c, label_col, np.r_[tr, va])] if writer else [None, None]   # a pass over
+    if world > 1: torch.distributed.broadcast_object_list(digests, src=0)                                             # the cohort each: once
     extra = dict(classes=[str(k) for k in classes], label_col=label_col, label_freq=freq.tolist(),
-                 cohort=repr(c), n_train=len(tr), n_val=len(va), run_id=run_id, mode=mode, cohort_digest=cohort_digest(c, label_col),
-                 trainval_digest=cohort_digest(c, label_col, np.r_[tr, va]))   # what calibration may read: never the test split
+                 cohort=repr(c), n_train=len(tr), n_val=len(va), run_id=run_id, mode=mode, cohort_digest=digests[0],
+                 trainval_digest=digests[1])   # what calibration may read: never the test split
     model, hist = train(Xtr, yt[tr], Xva, yt[va], emb.mask, len(classes), cfg, out, device, overwrite, resuming,
                         stop_after, progress, extra)
     config = dict(train=asdict(cfg), model=cfg.model, model_cfg=dict(cfg.model_cfg), shape=list(emb.shape),
