@@ -10,8 +10,8 @@ import torch
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['cosine_abar', 'Schedule', 'q_sample', 'masked_mse', 'drop_labels', 'diffusion_loss', 'guided_eps', 'predict_x0',
-           'step_times', 'sample', 'EMA']
+__all__ = ['SAMPLERS', 'cosine_abar', 'Schedule', 'q_sample', 'masked_mse', 'drop_labels', 'diffusion_loss', 'guided_eps',
+           'predict_x0', 'step_times', 'ddpm_step', 'ddim_step', 'dpm2_step', 'sample', 'EMA']
 
 # %% ../nbs/03_diffusion.ipynb #b110d511
 def cosine_abar(t:Tensor,       # diffusion time in [0,1]
@@ -116,6 +116,30 @@ def _labels(y, n:int, null:int, device)->Tensor:
     if (y < 0).any() or (y > null).any(): raise ValueError(f"labels must lie in 0..{null} ({null} = unconditional)")
     return y
 
+def ddpm_step(sch:Schedule, x:Tensor, x0:Tensor, t:int, s:int, ctx:dict)->Tensor:
+    "Ancestral step t -> s = t-1: a draw from the posterior q(x_s | x_t, x0_hat)"
+    ab, ab_prev, b = sch.abar[t], sch.abar[s], sch.beta[t]
+    mean = (ab_prev.sqrt() * b / (1 - ab)) * x0 + (sch.alpha[t].sqrt() * (1 - ab_prev) / (1 - ab)) * x
+    var = (1 - ab_prev) / (1 - ab) * b
+    return mean + var.sqrt() * torch.randn(x.shape, generator=ctx['generator']).to(x.device)
+
+def ddim_step(sch:Schedule, x:Tensor, x0:Tensor, t:int, s:int, ctx:dict)->Tensor:
+    "Deterministic step t -> s (eta = 0) along the noise consistent with the clamped x0_hat"
+    al, sg = sch.abar.sqrt(), (1 - sch.abar).sqrt()
+    e = (x - al[t] * x0) / sg[t]
+    return al[s] * x0 + sg[s] * e
+
+def dpm2_step(sch:Schedule, x:Tensor, x0:Tensor, t:int, s:int, ctx:dict)->Tensor:
+    "DPM-Solver++(2M) step t -> s: second order from the last two x0_hat in log-SNR; first and last steps first order"
+    al, sg = sch.abar.sqrt(), (1 - sch.abar).sqrt(); lam = torch.log(al / sg)
+    h = lam[s] - lam[t]; D = x0; prev = ctx.get('prev')
+    if prev is not None and not ctx['last']:
+        r = (lam[t] - prev[1]) / h; D = x0 + (x0 - prev[0]) / (2 * r)
+    ctx['prev'] = (x0, lam[t])
+    return (sg[s] / sg[t]) * x - al[s] * torch.expm1(-h) * D
+
+SAMPLERS = {'ddpm': ddpm_step, 'ddim': ddim_step, 'dpm2': dpm2_step}
+
 @torch.no_grad()
 def sample(model:nn.Module, sch:Schedule,
            n:int,                        # number of samples
@@ -123,7 +147,7 @@ def sample(model:nn.Module, sch:Schedule,
            y=None,                       # labels (n,) or None for unconditional samples
            null:int=0,                   # the model's null label index (= its n_classes)
            mask=None,                    # (G, 8) bool real positions; padded positions of x0_hat are set to 0
-           sampler:str='ddpm',           # 'ddpm' (ancestral, all T steps), 'ddim' or 'dpm2' (deterministic, few steps)
+           sampler='ddpm',               # 'ddpm' (ancestral, all T steps), 'ddim' or 'dpm2' (deterministic, few steps), or a step function
            steps:int|None=None,          # steps of 'ddim' / 'dpm2' (default 50); ignored by ddpm
            w:float=0.,                   # classifier-free guidance weight (0: conditional model alone)
            clip=None,                    # clip x0_hat at each step: a float c for [-c, c], or per-position bounds (lo, hi) of shape `shape`
@@ -131,45 +155,27 @@ def sample(model:nn.Module, sch:Schedule,
            device=None,
            spacing:str='logsnr',         # where the few steps lie: 'logsnr' (uniform in log-SNR) or 'uniform' (uniform in t)
           )->Tensor:
-    "Draw `n` samples (n, *shape) from the reverse process"
+    "Draw `n` samples (n, *shape) from the reverse process: predict x0_hat at each visited step, then take `sampler`'s step"
+    step = SAMPLERS.get(sampler) if isinstance(sampler, str) else sampler
+    if step is None: raise ValueError(f"unknown sampler {sampler!r}: use 'ddpm', 'ddim' or 'dpm2'")
     device = torch.device(device) if device is not None else next(model.parameters()).device
-    sch = copy.copy(sch).to(device)
+    sch = copy.copy(sch).to(device); T = sch.T
     y = _labels(y, n, null, device)
     if mask is not None: mask = torch.as_tensor(mask, dtype=torch.bool, device=device)
     if isinstance(clip, (tuple, list)): clip = tuple(torch.as_tensor(np.asarray(b), dtype=torch.float32, device=device) for b in clip)
-    was_training = model.training; model.eval()
-    x = torch.randn((n, *shape), generator=generator).to(device)
-    T = sch.T
-    if sampler == 'ddpm':
-        for t in range(T - 1, -1, -1):
-            tf = torch.full((n,), t / T, device=device)
-            x0 = predict_x0(sch, x, t, guided_eps(model, x, tf, y, null, w), mask, clip)
-            if t == 0: x = x0; break
-            ab, ab_prev, b = sch.abar[t], sch.abar[t - 1], sch.beta[t]
-            mean = (ab_prev.sqrt() * b / (1 - ab)) * x0 + (sch.alpha[t].sqrt() * (1 - ab_prev) / (1 - ab)) * x
-            var = (1 - ab_prev) / (1 - ab) * b
-            x = mean + var.sqrt() * torch.randn(x.shape, generator=generator).to(device)
-    elif sampler in ('ddim', 'dpm2'):
+    if step is ddpm_step: ts = np.arange(T - 1, -1, -1)             # ancestral: every step
+    else:
         steps = steps or 50
-        if not 1 <= steps <= T: raise ValueError(f"{sampler.upper()} steps must be in 1..{T}, got {steps}")
+        if not 1 <= steps <= T: raise ValueError(f"{getattr(step, '__name__', 'sampler')} steps must be in 1..{T}, got {steps}")
         ts = step_times(sch, steps, spacing)
-        al, sg = sch.abar.sqrt(), (1 - sch.abar).sqrt(); lam = torch.log(al / sg)   # alpha, sigma and log-SNR/2 per step
-        prev = None
-        for i, t in enumerate(ts):
-            t = int(t); tf = torch.full((n,), t / T, device=device)
-            x0 = predict_x0(sch, x, t, guided_eps(model, x, tf, y, null, w), mask, clip)
-            if i == len(ts) - 1: x = x0; break
-            s = int(ts[i + 1])
-            if sampler == 'ddim':
-                e = (x - al[t] * x0) / sg[t]                       # noise consistent with the clamped x0
-                x = al[s] * x0 + sg[s] * e
-            else:                                                  # DPM-Solver++(2M): multistep, 2nd order in x0
-                h = lam[s] - lam[t]; D = x0
-                if prev is not None and i < len(ts) - 2:           # first and last steps are first order (= DDIM)
-                    r = (lam[t] - prev[1]) / h; D = x0 + (x0 - prev[0]) / (2 * r)
-                x = (sg[s] / sg[t]) * x - al[s] * torch.expm1(-h) * D
-                prev = (x0, lam[t])
-    else: raise ValueError(f"unknown sampler {sampler!r}: use 'ddpm', 'ddim' or 'dpm2'")
+    was_training = model.training; model.eval()
+    x = torch.randn((n, *shape), generator=generator).to(device); ctx = dict(generator=generator)
+    for i, t in enumerate(ts):
+        t = int(t); tf = torch.full((n,), t / T, device=device)
+        x0 = predict_x0(sch, x, t, guided_eps(model, x, tf, y, null, w), mask, clip)
+        if i == len(ts) - 1: x = x0; break                         # the last step returns x0_hat itself
+        ctx['last'] = i == len(ts) - 2
+        x = step(sch, x, x0, t, int(ts[i + 1]), ctx)
     model.train(was_training)
     return x
 
