@@ -34,33 +34,39 @@ class Generator:
             self.train_idx = idx; self.rng = np.random.default_rng(self.seed); self._fit(idx); self._key = key
         return self
 
-    def _labels(self, n, labels):
+    def _rng(self, rng)->np.random.Generator:
+        "The stream a call draws from: `rng` (a seed or a Generator) when given, else the generator's own (reset by `fit`)"
+        return self.rng if rng is None else np.random.default_rng(rng)
+
+    def _labels(self, n, labels, rng):
         ytr = self.y[self.train_idx]
-        if labels is None: return self.rng.choice(ytr, n) if n != len(ytr) else ytr.copy()
+        if labels is None: return rng.choice(ytr, n) if n != len(ytr) else ytr.copy()
         labels = np.asarray(labels, np.int64)
         if n is not None and len(labels) != n: raise ValueError(f"asked for {n} samples but gave {len(labels)} labels")
         missing = set(np.unique(labels)) - set(np.unique(ytr))
         if missing: raise ValueError(f"labels {sorted(missing)} have no training individual to learn from")
         return labels
 
-    def sample_genotypes(self, n:int|None=None, labels=None):
+    def _draw(self, n, labels, rng, opts):
+        if self._key is None: raise RuntimeError("call fit(train_idx) first")
+        r = self._rng(rng); y = self._labels(n, labels, r)
+        return self._sample(y, r, **opts), y
+
+    def sample_genotypes(self, n:int|None=None, labels=None,
+                         rng=None,   # seed or np.random.Generator of this draw (default: the generator's own stream)
+                         **opts):    # generator-specific settings of this draw (a diffusion model's `sc`)
         "(G_syn int8 (n, m), y_syn) from the fitted generator"
-        if self._key is None: raise RuntimeError("call fit(train_idx) first")
-        y = self._labels(n, labels)
-        if self.space == 'genotype': return self._sample(y), y
-        return self.emb.decode(self._sample(y)), y
+        S, y = self._draw(n, labels, rng, opts)
+        return (S if self.space == 'genotype' else self.emb.decode(S)), y
 
-    def sample_tokens(self, n:int|None=None, labels=None):
+    def sample_tokens(self, n:int|None=None, labels=None, rng=None, **opts):
         "(X_syn float32 (n, genes, 8), y_syn) from the fitted generator"
-        if self._key is None: raise RuntimeError("call fit(train_idx) first")
-        y = self._labels(n, labels)
-        if self.space == 'genotype': return self.emb.encode(self._sample(y)), y
-        return self._sample(y), y
+        S, y = self._draw(n, labels, rng, opts)
+        return (self.emb.encode(S) if self.space == 'genotype' else S), y
 
-    def sample_both(self, n:int|None=None, labels=None):
+    def sample_both(self, n:int|None=None, labels=None, rng=None, **opts):
         "(X_syn tokens, G_syn genotypes, y_syn) of the same synthetic individuals"
-        if self._key is None: raise RuntimeError("call fit(train_idx) first")
-        y = self._labels(n, labels); S = self._sample(y)
+        S, y = self._draw(n, labels, rng, opts)
         return (self.emb.encode(S), S, y) if self.space == 'genotype' else (S, self.emb.decode(S), y)
 
     def __call__(self, train_idx, n:int|None=None, labels=None):
@@ -73,7 +79,7 @@ class Generator:
 class RealTrain(Generator):
     "The real training individuals themselves (utility upper bound; fails every privacy check by design)"
     def _fit(self, idx): self.by_class = {c: idx[self.y[idx] == c] for c in np.unique(self.y[idx])}
-    def _sample(self, y):
+    def _sample(self, y, rng):
         rows = np.empty(len(y), np.int64)
         for c in np.unique(y):
             pos = np.flatnonzero(y == c); rows[pos] = np.resize(self.by_class[c], len(pos))
@@ -85,9 +91,9 @@ class IndependentSNPs(Generator):
     def _fit(self, idx):
         G, y = self.c.G[idx], self.y[idx]
         self.p = {c: G[y == c].mean(0, dtype=np.float64) / 2 for c in np.unique(y)}
-    def _sample(self, y):
+    def _sample(self, y, rng):
         P = np.stack([self.p[c] for c in y])
-        return self.rng.binomial(2, P).astype(np.int8)
+        return rng.binomial(2, P).astype(np.int8)
 
 # %% ../nbs/08_baselines.ipynb #acfbde54
 class GaussianEmbedding(Generator):
@@ -112,10 +118,10 @@ class GaussianEmbedding(Generator):
             self.L = {c: L for c in self.mu}
         else: self.L = {c: self._chol(Z[y == c]) for c in self.mu}
 
-    def _sample(self, y):
+    def _sample(self, y, rng):
         d = int(self.emb.mask.sum()); X = np.zeros((len(y), *self.emb.shape), np.float32)
         for c in np.unique(y):
-            pos = np.flatnonzero(y == c); z = self.rng.standard_normal((len(pos), d))
+            pos = np.flatnonzero(y == c); z = rng.standard_normal((len(pos), d))
             L = self.L[c]; Xc = np.zeros((len(pos), *self.emb.shape), np.float32)
             Xc[:, self.emb.mask] = self.mu[c] + (z * L if L.ndim == 1 else z @ L.T); X[pos] = Xc
         return X
@@ -145,6 +151,5 @@ def evaluate_generator(gen,           # a `Generator` (or anything with fit / sa
                        metric:str='cosine', max_n_aa:int|None=None, seed:int=0)->dict:
     "`evaluate_samples` of as many synthetic individuals as the training split has, with its labels"
     tr = np.asarray(split['train'])
-    gen.fit(tr); gen.rng = np.random.default_rng(seed)
-    Xs, Gs, ys = gen.sample_both(n or len(tr), gen.y[tr] if n is None else None)
+    Xs, Gs, ys = gen.fit(tr).sample_both(n or len(tr), gen.y[tr] if n is None else None, rng=seed)
     return evaluate_samples(gen.c, gen.emb, split, Xs, Gs, ys, gen.y, metric, max_n_aa, seed)

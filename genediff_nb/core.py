@@ -12,8 +12,9 @@ import numpy as np
 if TYPE_CHECKING: import torch
 
 # %% auto #0
-__all__ = ['project_root', 'cache_dir', 'figures_dir', 'shared_data', 'cohort_tag', 'resolve_quick', 'set_seed', 'get_device',
-           'check_writable', 'atomic_path', 'save_fig', 'save_results', 'load_results', 'file_digest']
+__all__ = ['BUILTIN', 'project_root', 'cache_dir', 'figures_dir', 'shared_data', 'cohort_figures', 'cohort_tag', 'resolve_quick',
+           'set_seed', 'get_device', 'check_writable', 'atomic_path', 'save_fig', 'save_results', 'load_results',
+           'file_digest']
 
 # %% ../nbs/00_core.ipynb #a6e72e74
 def project_root()->Path:
@@ -30,9 +31,10 @@ def cache_dir()->Path:
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-def figures_dir(quick:bool=False)->Path:
-    "Where figures and their numbers go: `$GENEDIFF_FIGURES` (set by the runner for your own cohorts), else `figures/`; quick runs write to its `quick/` so they never replace the paper's figures"
-    p = Path(os.environ.get('GENEDIFF_FIGURES') or project_root()/'figures')/('quick' if quick else '')
+def figures_dir(quick:bool=False,
+                folder=None)->Path:   # the run's figures folder (None: `figures/`; see `cohort_figures`)
+    "Where figures and their numbers go: `folder`, else `figures/`; quick runs write to its `quick/` so they never replace the paper's figures"
+    p = Path(folder or project_root()/'figures')/('quick' if quick else '')
     p.mkdir(parents=True, exist_ok=True)
     return p
 
@@ -41,6 +43,14 @@ def shared_data(name:str='')->Path|None:
     base = Path(os.environ.get('GENEDIFF_SHARED_DATA', project_root().parent/'shared'/'data'))
     p = base/name
     return p if p.exists() else None
+
+BUILTIN = ('sim-pop', 'population', 'sim-disease', 'disease')
+
+def cohort_figures(cohorts, label_col:str|None=None)->Path|None:
+    "The figures folder of an experiment on `cohorts`: None (`figures/`) for the built-in ones, `figures/cohorts/<cohort>[-<label>]` for a user's"
+    own = [str(s) for s in cohorts if str(s) not in BUILTIN]
+    if not own: return None
+    return project_root()/'figures'/'cohorts'/('+'.join(cohort_tag(s) for s in own) + (f'-{label_col}' if label_col else ''))
 
 def cohort_tag(spec:str)->str:
     "Short name of a cohort for file names: 'sim-pop' stays, a path becomes its file stem"
@@ -100,13 +110,14 @@ def save_fig(fig, # matplotlib figure
              quick:bool=False, # write under figures/quick
              formats=('png','svg'), # file types to write
              dpi:int=120,
+             folder=None, # the run's figures folder (None: figures/)
             )->list[Path]:
     "Save `fig` reproducibly (fixed metadata) into the figures folder and return the paths"
     import matplotlib
     matplotlib.rcParams['svg.hashsalt'] = 'genediff-nb'
     out = []
     for fmt in formats:
-        p = figures_dir(quick)/f'{name}.{fmt}'
+        p = figures_dir(quick, folder)/f'{name}.{fmt}'
         md = {'png': {'Software': None}, 'svg': {'Date': None}, 'pdf': {'CreationDate': None, 'ModDate': None}}.get(fmt, {})
         fig.savefig(p, format=fmt, dpi=dpi, bbox_inches='tight', metadata=md)
         out.append(p)
@@ -124,15 +135,16 @@ def _jsonable(o):
 def save_results(obj, # dict/list of numbers
                  name:str, # file stem, e.g. '10_embedding_roundtrip'
                  quick:bool=False, # write under figures/quick
+                 folder=None, # the run's figures folder (None: figures/)
                 )->Path:
     "Write `obj` as sorted, rounded JSON beside the figures (machine-readable numbers for the README)"
-    p = figures_dir(quick)/f'{name}.json'
+    p = figures_dir(quick, folder)/f'{name}.json'
     p.write_text(json.dumps(_jsonable(obj), indent=1, sort_keys=True) + '\n')
     return p
 
-def load_results(name:str, quick:bool=False):
+def load_results(name:str, quick:bool=False, folder=None):
     "Read back what `save_results` wrote"
-    return json.loads((figures_dir(quick)/f'{name}.json').read_text())
+    return json.loads((figures_dir(quick, folder)/f'{name}.json').read_text())
 
 def file_digest(path)->str:
     "SHA-256 of a file (to check that reruns are identical)"

@@ -304,7 +304,9 @@ class MosaicDecoder:
         self.emb, self.panel, self.switch, self.temperature, self.mem_mb = emb, P.astype(np.int8), float(switch), float(temperature), mem_mb
         if not 0 <= cross <= 1: raise ValueError(f"cross must be a share in [0, 1], got {cross}")
         self.labels, self.cross = (None if labels is None else np.asarray(labels, np.int64)), float(cross)
-        self.R = self._raw(emb.encode(self.panel))           # the panel's block coordinates (N, n_genes, L)
+        self.R = np.empty((len(P), emb.n_genes, emb.config.token_len), np.float32)   # the panel's block coordinates,
+        step = max(1, 2**26 // (4 * emb.n_padded * emb.config.token_len))            # 64 MB of tokens at a time
+        for i in range(0, len(P), step): self.R[i:i + step] = self._raw(emb.encode(self.panel[i:i + step]))
         self.RR = (self.R ** 2).sum(-1)                      # their squared norms (N, n_genes)
 
     def _raw(self, X)->np.ndarray:

@@ -44,17 +44,18 @@ def prepare_task(spec:str,                # 'sim-pop', 'sim-disease' or a VCF / 
 class Experiment:
     "What every experiment notebook sets up from its parameters"
     quick:bool; run_dir:Path; train_kw:dict; tasks:list
+    figures:Path|None = None   # where its figures go: None (figures/) for the built-in cohorts, figures/cohorts/<cohort> for a user's
 
 def setup_experiment(quick:bool|None, # the notebook's QUICK (None: quick under nbdev_test)
                      run_dir,         # the run's checkpoint folder (None: _runs/models/<quick|paper>)
                      epochs:int|None, # training epochs for every denoiser (None: the preset's)
                      cohorts, labels=None, label_col:str|None=None, seed:int=0)->Experiment:
     "The size, the checkpoint folder, training overrides and one `Task` per cohort: the preamble of notebooks 11-15"
-    from genediff_nb.core import resolve_quick, project_root
+    from genediff_nb.core import resolve_quick, project_root, cohort_figures
     quick = resolve_quick(quick)
     run_dir = Path(run_dir or project_root()/'_runs'/'models'/('quick' if quick else 'paper'))
     return Experiment(quick, run_dir, {} if epochs is None else dict(epochs=epochs),
-                      [prepare_task(s, labels, label_col, quick, seed) for s in cohorts])
+                      [prepare_task(s, labels, label_col, quick, seed) for s in cohorts], cohort_figures(cohorts, label_col))
 
 # %% ../nbs/08a_experiments.ipynb #c33b4c84
 MODELS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']
@@ -79,8 +80,8 @@ class DiffusionGenerator(Generator):
                  guidance:float=0.,      # classifier-free guidance weight
                  device=None, progress:bool=False):
         super().__init__(task.cohort, task.emb, task.label, cfg.seed)
-        self.task, self.cfg, self.sampler, self.steps, self.guidance, self.device, self.progress = task, cfg, sampler, steps, guidance, device, progress
-        self.spacing = spacing
+        self.task, self.cfg, self.device, self.progress = task, cfg, device, progress
+        self.sc = SamplingConfig(sampler, steps, spacing, guidance, decoder='round')   # how it draws; a call may pass another `sc`
         self.model, self.history, self.n_fits, self.cache_dir = None, None, 0, None
         self.trained_in_run = None       # set by `trained_generator`: whether it had to train the checkpoint
         self.run_id = None               # the checkpoint's training run (its samples are cached under it)
@@ -95,15 +96,14 @@ class DiffusionGenerator(Generator):
                                          device=self.device, progress=self.progress)
         self.n_fits += 1; self.cache_dir = None         # samples of a checkpoint no longer apply
 
-    def _sample(self, y):
-        seed = int(self.rng.integers(2**31)); f = None
+    def _sample(self, y, rng, sc:SamplingConfig|None=None):
+        sc = replace(sc or self.sc, seed=int(rng.integers(2**31))); f = None
         if self.cache_dir is not None:       # the same draw (checkpoint, labels, seed, sampler) is computed once per run
-            key = _digest(dict(run=self.run_id, y=np.asarray(y, np.int64), seed=seed, sampler=self.sampler, guidance=float(self.guidance),
-                               steps=self.steps if self.sampler != 'ddpm' else None,
-                               spacing=self.spacing if self.sampler != 'ddpm' else None))
+            key = _digest(dict(run=self.run_id, y=np.asarray(y, np.int64), seed=sc.seed, sampler=sc.sampler, guidance=float(sc.guidance),
+                               steps=sc.steps if sc.sampler != 'ddpm' else None,
+                               spacing=sc.spacing if sc.sampler != 'ddpm' else None))
             f = Path(self.cache_dir)/f'samples-{key}.npy'
             if f.exists(): return np.load(f)
-        sc = SamplingConfig(self.sampler, self.steps, self.spacing, self.guidance, seed=seed, decoder='round')
         X = sample_embeddings(self.model, self.model_config, self.emb, np.asarray(y), len(y), sc, self.device, self.progress)
         if f is not None:
             f.parent.mkdir(parents=True, exist_ok=True); tmp = f.with_suffix('.tmp.npy')
@@ -116,7 +116,7 @@ class DiffusionGenerator(Generator):
                         **kw)->'DiffusionGenerator':
         "Wrap a checkpoint (written by `train_cohort` on `task`'s training split)"
         model, emb, cfg = load_checkpoint(folder)
-        if not np.array_equal(emb.load, task.emb.load):
+        if emb.load.shape != task.emb.load.shape or not np.allclose(emb.load, task.emb.load, atol=1e-5):   # the same, to float rounding
             raise ValueError(f"{folder} was trained with another embedding than this task's (did the embedding code change?); "
                              "delete that folder to train it afresh")
         g = cls(task, TrainConfig(**cfg['train']), **kw)
@@ -127,7 +127,7 @@ class DiffusionGenerator(Generator):
             import json; g.history = json.loads((Path(folder)/'history.json').read_text())
         return g
 
-    def __repr__(self): return f"DiffusionGenerator({self.cfg.model}, {self.sampler}{'' if self.sampler == 'ddpm' else self.steps})"
+    def __repr__(self): return f"DiffusionGenerator({self.cfg.model}, {self.sc.sampler}{'' if self.sc.sampler == 'ddpm' else self.sc.steps})"
 
 # %% ../nbs/08a_experiments.ipynb #87280abf
 def _digest(obj)->str:

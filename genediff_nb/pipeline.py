@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, ast, json, os, sys, time
 from pathlib import Path
 import pandas as pd
-from .core import project_root, cohort_tag
+from .core import project_root, cohort_tag, cohort_figures
 
 # %% auto #0
 __all__ = ['PRESETS', 'PAPER_RECOVERY_NOTE', 'RESULT_FILES', 'BENCH_COLS', 'experiment_notebooks', 'notebook_parameters',
@@ -70,13 +70,14 @@ def run_pipeline(preset:str='quick',       # 'quick' or 'paper'
     summary['seconds'] = round(time.time() - t_all, 1)
     summary['finished'] = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
     from genediff_nb.core import figures_dir
+    fig = parameters.get('FIGURES')
     if only:    # a partial rerun keeps its own record beside the full run's, which stays (the README lists both)
         summary['only'] = list(only); tag = '-'.join(only)
         (out/f'summary-{tag}.json').write_text(json.dumps(summary, indent=1))
-        (figures_dir(preset == 'quick')/f'run_summary-{tag}.json').write_text(json.dumps(summary, indent=1))
+        (figures_dir(preset == 'quick', fig)/f'run_summary-{tag}.json').write_text(json.dumps(summary, indent=1))
         return summary
     (out/'summary.json').write_text(json.dumps(summary, indent=1))
-    (figures_dir(preset == 'quick')/'run_summary.json').write_text(json.dumps(summary, indent=1))
+    (figures_dir(preset == 'quick', fig)/'run_summary.json').write_text(json.dumps(summary, indent=1))
     return summary
 
 def machine()->dict:
@@ -301,7 +302,7 @@ def main(argv=None):
             ap.error(f'--cohort {a.cohort}: no such file (or PLINK prefix)')
         tag = cohort_tag(a.cohort) + (f'-{a.label_col}' if a.label_col else '')
         params.update(COHORTS=[str(Path(a.cohort).resolve())], REAL_DATA=False)
-        os.environ['GENEDIFF_FIGURES'] = str(project_root()/'figures'/'cohorts'/tag)
+        params['FIGURES'] = str(cohort_figures([a.cohort], a.label_col))     # your cohort's figures beside, never among, the paper's
         out = out or str(project_root()/'_runs'/f'{a.preset}-{tag}')
     if a.labels: params['LABELS'] = str(Path(a.labels).resolve())
     if a.label_col: params['LABEL_COL'] = a.label_col
