@@ -50,28 +50,36 @@ class Generator:
     def _draw(self, n, labels, rng, opts):
         if self._key is None: raise RuntimeError("call fit(train_idx) first")
         r = self._rng(rng); y = self._labels(n, labels, r)
-        return self._sample(y, r, **opts), y
+        return self._sample(y, r, **opts), y, r
+
+    def _genotypes(self, S, y, rng, opts):
+        return S if self.space == 'genotype' else self._decode(S, y, rng, **opts)
+
+    def _decode(self, X, y, rng, **opts):
+        "Tokens -> the genotypes a user receives (here: rounding; a diffusion model decodes as its checkpoint says)"
+        return self.emb.decode(X)
 
     def sample_genotypes(self, n:int|None=None, labels=None,
                          rng=None,   # seed or np.random.Generator of this draw (default: the generator's own stream)
                          **opts):    # generator-specific settings of this draw (a diffusion model's `sc`)
         "(G_syn int8 (n, m), y_syn) from the fitted generator"
-        S, y = self._draw(n, labels, rng, opts)
-        return (S if self.space == 'genotype' else self.emb.decode(S)), y
+        S, y, r = self._draw(n, labels, rng, opts)
+        return self._genotypes(S, y, r, opts), y
 
     def sample_tokens(self, n:int|None=None, labels=None, rng=None, **opts):
-        "(X_syn float32 (n, genes, 8), y_syn) from the fitted generator"
-        S, y = self._draw(n, labels, rng, opts)
+        "(X_syn float32 (n, genes, 8), y_syn): the generator's own tokens (a diffusion model's raw samples)"
+        S, y, _ = self._draw(n, labels, rng, opts)
         return (self.emb.encode(S) if self.space == 'genotype' else S), y
 
     def sample_both(self, n:int|None=None, labels=None, rng=None, **opts):
         "(X_syn tokens, G_syn genotypes, y_syn) of the same synthetic individuals"
-        S, y = self._draw(n, labels, rng, opts)
-        return (self.emb.encode(S), S, y) if self.space == 'genotype' else (S, self.emb.decode(S), y)
+        S, y, r = self._draw(n, labels, rng, opts)
+        return (self.emb.encode(S), S, y) if self.space == 'genotype' else (S, self._genotypes(S, y, r, opts), y)
 
     def __call__(self, train_idx, n:int|None=None, labels=None):
-        "Fit on `train_idx` and return `n` synthetic token samples with labels"
-        return self.fit(train_idx).sample_tokens(n, labels)
+        "Fit on `train_idx`; the tokens of `n` synthetic individuals' genotypes, as a user receives them (decoded, re-encoded), with labels"
+        G, y = self.fit(train_idx).sample_genotypes(n, labels)
+        return self.emb.encode(G), y
 
     def __repr__(self): return f"{type(self).__name__}({len(self.classes)} classes)"
 

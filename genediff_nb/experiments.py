@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
 from .cohorts import Cohort, load_cohort, split_cohort
-from .embedding import GeneEmbedding, fit_embedding
+from .embedding import GeneEmbedding, MosaicDecoder, fit_embedding
 import hashlib, json
 from dataclasses import asdict
-from .training import TrainConfig, train, train_cohort, load_checkpoint
-from .sampling import SamplingConfig, sample_embeddings
+from .training import TrainConfig, train, train_cohort, load_checkpoint, mosaic_panel
+from .sampling import SamplingConfig, sample_embeddings, decoder_for, load_panel, calibrate_mosaic
 from .models import conditioning_defaults
 from .baselines import Generator, RealTrain, IndependentSNPs, GaussianEmbedding
 
@@ -78,10 +78,12 @@ class DiffusionGenerator(Generator):
                  steps:int|None=50,      # DDIM steps
                  spacing:str='logsnr',   # where the few steps lie ('logsnr' or 'uniform' in t)
                  guidance:float=0.,      # classifier-free guidance weight
+                 decoder:str='mosaic',   # tokens -> genotypes as `genediff sample` does: 'mosaic' (the checkpoint's panel), 'round', 'stochastic'
                  device=None, progress:bool=False):
         super().__init__(task.cohort, task.emb, task.label, cfg.seed)
         self.task, self.cfg, self.device, self.progress = task, cfg, device, progress
-        self.sc = SamplingConfig(sampler, steps, spacing, guidance, decoder='round')   # how it draws; a call may pass another `sc`
+        self.sc = SamplingConfig(sampler, steps, spacing, guidance, decoder=decoder)   # how it draws; a call may pass another `sc`
+        self.panel = None                # the mosaic decoder (`panel.npz` of the checkpoint, or fitted with the model)
         self.model, self.history, self.n_fits, self.cache_dir = None, None, 0, None
         self.trained_in_run = None       # set by `trained_generator`: whether it had to train the checkpoint
         self.run_id = None               # the checkpoint's training run (its samples are cached under it)
@@ -95,6 +97,18 @@ class DiffusionGenerator(Generator):
         self.model, self.history = train(t.X[idx], t.y[idx], t.X[va], t.y[va], t.emb.mask, len(self.classes), self.cfg,
                                          device=self.device, progress=self.progress)
         self.n_fits += 1; self.cache_dir = None         # samples of a checkpoint no longer apply
+        if self.sc.decoder == 'mosaic': self.panel = self._calibrated_panel(mosaic_panel(t.emb, t.cohort, t.y, dict(t.split, train=idx)))
+
+    def _calibrated_panel(self, p:MosaicDecoder)->MosaicDecoder:
+        "The switch rate of `p` chosen on the validation split, as `train_cohort` chooses it"
+        va = self.task.split['val']
+        p.calibration = calibrate_mosaic(self.model, self.model_config, self.emb, p, self.c.G[va], self.y[va], seed=self.seed, device=self.device)
+        return p
+
+    def _decode(self, X, y, rng, sc:SamplingConfig|None=None):
+        "The genotypes `genediff sample` would write for these tokens: the same decoder (`decoder_for`)"
+        sc = sc or self.sc
+        return decoder_for(sc, self.emb, self.panel)(X, np.random.default_rng(int(rng.integers(2**31))), y)
 
     def _sample(self, y, rng, sc:SamplingConfig|None=None):
         sc = replace(sc or self.sc, seed=int(rng.integers(2**31))); f = None
@@ -122,6 +136,10 @@ class DiffusionGenerator(Generator):
         g = cls(task, TrainConfig(**cfg['train']), **kw)
         g.model, g.train_idx, g.run_id = model, np.asarray(task.split['train']), cfg.get('run_id')
         g._key, g.rng = hash(g.train_idx.tobytes()), np.random.default_rng(g.seed)
+        if g.sc.decoder == 'mosaic':     # older checkpoints have no panel: fit and calibrate one, as `train_cohort` does now
+            p = Path(folder)/'panel.npz'
+            if p.exists(): g.panel = load_panel(folder, emb)
+            else: g.panel = g._calibrated_panel(mosaic_panel(emb, task.cohort, task.y, task.split)); g.panel.save(p)
         if cache: g.cache_dir = Path(folder)/'samples'
         if (Path(folder)/'history.json').exists():
             import json; g.history = json.loads((Path(folder)/'history.json').read_text())

@@ -212,6 +212,8 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      max_mia:float=0.55, min_dcr:float=1.0)->dict:
     "The smallest switch rate whose mosaics sit no closer to the training rows than held-out real rows do (DCR, MIA)"
     from genediff_nb.metrics import privacy_report
+    if y_val is not None and panel.labels is not None:          # a class the panel lacks cannot be decoded (nor drawn by the model)
+        keep = np.isin(y_val, panel.labels); G_val, y_val = np.asarray(G_val)[keep], np.asarray(y_val)[keep]
     n = min(len(panel.panel), 4000) if n is None else n
     rng = np.random.default_rng(seed); idx = rng.choice(len(G_val), n, replace=n > len(G_val))   # the validation class mix
     y = None if y_val is None or not cfg['n_classes'] else np.asarray(y_val)[idx]
