@@ -16,7 +16,7 @@ models the experiment notebooks report.
 import argparse, json, os, resource, subprocess, sys, time, tracemalloc
 from pathlib import Path
 
-MODELS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']
+DENOISERS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']
 FAST = [('ddim', 50), ('ddim', 20), ('ddim', 10), ('dpm2', 20), ('dpm2', 15), ('dpm2', 10)]   # few-step samplers timed and gated
 
 
@@ -64,7 +64,7 @@ def one(name, quick, threads, seed=0):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--models', nargs='*', default=MODELS, help='architectures to benchmark')
+    p.add_argument('--models', nargs='*', default=DENOISERS, help='architectures to benchmark')
     p.add_argument('--quick', action='store_true', help='small cohort and 3 epochs (a smoke test of this script)')
     p.add_argument('--threads', type=int, default=2, help='torch threads (the target machine has 2 cores)')
     p.add_argument('--json', help='also write the results to this JSON file')

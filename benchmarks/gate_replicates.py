@@ -12,7 +12,7 @@ of a paper run fixed, and prints one row per (seed, denoiser). It needs the chec
 import argparse, json, sys, time
 from pathlib import Path
 
-MODELS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']
+DENOISERS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']
 
 
 def main(argv=None):
@@ -21,7 +21,7 @@ def main(argv=None):
     ap.add_argument('--labels', default=None, help='label table of a file cohort')
     ap.add_argument('--label-col', default=None, help='label column (default: the first)')
     ap.add_argument('--run-dir', default='_runs/models/paper', help="the paper run's checkpoint folder")
-    ap.add_argument('--models', nargs='*', default=MODELS, help='denoisers to replicate')
+    ap.add_argument('--models', nargs='*', default=DENOISERS, help='denoisers to replicate')
     ap.add_argument('--seeds', nargs='*', type=int, default=[1, 2], help='seeds of the sampling noise and cross-fitting (the run itself used 0)')
     ap.add_argument('--draws', type=int, default=1000, help="synthetic individuals per weight tried by the calibration, as in 11_diffusion's paper preset")
     ap.add_argument('--gate-draws', type=int, default=1000, help='synthetic individuals the test gate scores, rounded up to whole copies of the test labels')

@@ -12,7 +12,7 @@ from .cohorts import load_cohort, write_vcf, write_plink, write_hapt, write_labe
 
 BUILTIN_COHORTS = ('sim-pop', 'population', 'sim-disease', 'disease')
 SAMPLERS = ['ddpm', 'ddim', 'dpm2']
-DENOISERS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']   # `models.MODELS`, named here so that torch loads only
+DENOISERS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']   # `models.DENOISERS`, named here so that torch loads only
                                                                           # once the options are checked (checked below)
 
 # %% auto #0
@@ -199,11 +199,11 @@ def out_files(out:str)->dict:
 def _check_model_cfg(name:str, cfg:dict):
     "Refuse --model-cfg keys the denoiser does not take and values it cannot be built with, before any data is read"
     import inspect
-    from genediff_nb.models import MODELS, get_model
-    params = {k for k in inspect.signature(MODELS[name].__init__).parameters if k not in ('self', 'shape', 'n_classes')}
+    from genediff_nb import models
+    params = {k for k in inspect.signature(models.DENOISERS[name].__init__).parameters if k not in ('self', 'shape', 'n_classes')}
     bad = sorted(set(cfg) - params)
     if bad: raise ValueError(f"--model-cfg: the {name} denoiser has no option(s) {bad}; it takes {sorted(params)}")
-    try: get_model(name, (64, 8), 2, **cfg)
+    try: models.get_model(name, (64, 8), 2, **cfg)
     except Exception as e: raise ValueError(f"--model-cfg {cfg} does not build a {name} denoiser ({type(e).__name__}: {e})") from None
 
 def _err(*lines): print(*lines, sep='\n', file=sys.stderr)

@@ -166,7 +166,8 @@ def sample(model:nn.Module, sch:Schedule,
     if step is ddpm_step: ts = np.arange(T - 1, -1, -1)             # ancestral: every step
     else:
         steps = steps or 50
-        if not 1 <= steps <= T: raise ValueError(f"{getattr(step, '__name__', 'sampler')} steps must be in 1..{T}, got {steps}")
+        name = sampler.upper() if isinstance(sampler, str) else getattr(step, '__name__', 'sampler')
+        if not 1 <= steps <= T: raise ValueError(f"{name} steps must be in 1..{T}, got {steps}")
         ts = step_times(sch, steps, spacing)
     was_training = model.training; model.eval()
     x = torch.randn((n, *shape), generator=generator).to(device); ctx = dict(generator=generator)

@@ -13,11 +13,11 @@ import hashlib, json
 from dataclasses import asdict
 from .training import TrainConfig, train, train_cohort, load_checkpoint, mosaic_panel
 from .sampling import SamplingConfig, sample_embeddings, decoder_for, load_panel, calibrate_mosaic
-from .models import conditioning_defaults
+from .models import conditioning_defaults, DENOISERS as _DENOISER_CLASSES
 from .baselines import Generator, RealTrain, IndependentSNPs, GaussianEmbedding
 
 # %% auto #0
-__all__ = ['MODELS', 'PAPER_EPOCHS', 'BASELINES', 'Task', 'prepare_task', 'Experiment', 'setup_experiment', 'train_config',
+__all__ = ['DENOISERS', 'PAPER_EPOCHS', 'BASELINES', 'Task', 'prepare_task', 'Experiment', 'setup_experiment', 'train_config',
            'DiffusionGenerator', 'model_dir', 'trained_generator', 'task_generators']
 
 # %% ../nbs/08a_experiments.ipynb #9a69e4d9
@@ -58,12 +58,12 @@ def setup_experiment(quick:bool|None, # the notebook's QUICK (None: quick under 
                       [prepare_task(s, labels, label_col, quick, seed) for s in cohorts], cohort_figures(cohorts, label_col))
 
 # %% ../nbs/08a_experiments.ipynb #c33b4c84
-MODELS = ['mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn', 'transformer']
+DENOISERS = list(_DENOISER_CLASSES)   # the denoisers of `models`, by name
 PAPER_EPOCHS = {'mlp': 60, 'unet_mlp': 60, 'unet_cnn': 20, 'mlp_cnn': 15, 'transformer': 24}   # ~2 min each on 2 cores
 
 def train_config(model:str, quick:bool=False, seed:int=0, **kw)->TrainConfig:
     "The `TrainConfig` of a preset for denoiser `model`; `kw` overrides any field"
-    if model not in PAPER_EPOCHS: raise ValueError(f"unknown denoiser {model!r}: choose one of {MODELS}")
+    if model not in PAPER_EPOCHS: raise ValueError(f"unknown denoiser {model!r}: choose one of {DENOISERS}")
     base = TrainConfig(model=model, seed=seed, T=500, batch_size=64, lr=1e-3, ema_decay=0.995,
                        epochs=4 if quick else PAPER_EPOCHS[model], warmup=20 if quick else 100)
     kw['model_cfg'] = {'skip': 'gaussian', **conditioning_defaults(model), **kw.get('model_cfg', {})}   # named, so that it is part of the checkpoint digest
@@ -184,7 +184,7 @@ def trained_generator(task:Task, cfg:TrainConfig,
 BASELINES = ['real_train', 'independent_snps', 'gaussian_emb']
 
 def task_generators(task:Task,
-                    models=MODELS,         # denoisers to include
+                    models=DENOISERS,      # denoisers to include
                     run_dir=None,          # checkpoint folder of the run (required when `models` is not empty)
                     quick:bool=False, seed:int=0,
                     baselines=BASELINES,   # baselines to include

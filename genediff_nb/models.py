@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from .diffusion import cosine_abar
 
 # %% auto #0
-__all__ = ['SKIPS', 'MODELS', 'PAPER_CONDITIONING', 'timestep_embedding', 'CondEmbed', 'zero_', 'skip_weight', 'MLPDenoiser',
+__all__ = ['SKIPS', 'DENOISERS', 'PAPER_CONDITIONING', 'timestep_embedding', 'CondEmbed', 'zero_', 'skip_weight', 'MLPDenoiser',
            'LinBlock', 'UNetMLPDenoiser', 'ClassBias', 'ResBlock1d', 'Attn1d', 'UNetCNNDenoiser', 'MLPCNNDenoiser',
            'PatchLinear', 'TransformerDenoiser', 'get_model', 'conditioning_defaults', 'n_params']
 
@@ -251,7 +251,7 @@ class TransformerDenoiser(nn.Module):
         return skip_weight(t, self.skip) * x + out
 
 # %% ../nbs/04_models.ipynb #33c64cbf
-MODELS = {'mlp': MLPDenoiser, 'unet_mlp': UNetMLPDenoiser, 'unet_cnn': UNetCNNDenoiser,
+DENOISERS = {'mlp': MLPDenoiser, 'unet_mlp': UNetMLPDenoiser, 'unet_cnn': UNetCNNDenoiser,
           'mlp_cnn': MLPCNNDenoiser, 'transformer': TransformerDenoiser}
 
 def get_model(name:str,        # 'mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn' or 'transformer'
@@ -259,10 +259,10 @@ def get_model(name:str,        # 'mlp', 'unet_mlp', 'unet_cnn', 'mlp_cnn' or 'tr
               n_classes:int,   # number of classes; index n_classes is the null label (0: unconditional model)
               **cfg)->nn.Module:
     "A denoiser by name; `cfg` overrides its widths and depths"
-    if name not in MODELS: raise ValueError(f"unknown model {name!r}: choose one of {list(MODELS)}")
+    if name not in DENOISERS: raise ValueError(f"unknown model {name!r}: choose one of {list(DENOISERS)}")
     if len(shape) != 2: raise ValueError(f"shape must be (genes, token_len), got {shape}")
     if cfg.get('skip', 'gaussian') not in SKIPS: raise ValueError(f"unknown skip {cfg['skip']!r}: use one of {SKIPS}")
-    return MODELS[name](tuple(int(s) for s in shape), int(n_classes), **cfg)
+    return DENOISERS[name](tuple(int(s) for s in shape), int(n_classes), **cfg)
 
 PAPER_CONDITIONING = {'unet_cnn': dict(class_ch=0, class_bias=False), 'mlp_cnn': dict(class_ch=0, class_bias=False),
                       'transformer': dict(class_pos=False, class_bias=False)}
@@ -270,7 +270,7 @@ PAPER_CONDITIONING = {'unet_cnn': dict(class_ch=0, class_bias=False), 'mlp_cnn':
 def conditioning_defaults(name:str)->dict:
     "Our defaults for the conditioning options that differ from the paper (see `PAPER_CONDITIONING`)"
     import inspect
-    sig = inspect.signature(MODELS[name])
+    sig = inspect.signature(DENOISERS[name])
     return {k: sig.parameters[k].default for k in PAPER_CONDITIONING.get(name, {})}
 
 def n_params(model:nn.Module)->int:

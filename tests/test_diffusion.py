@@ -2,7 +2,7 @@
 import dataclasses, numpy as np, pytest, torch
 from pathlib import Path
 from genediff_nb.diffusion import *
-from genediff_nb.models import get_model, MODELS, n_params
+from genediff_nb.models import get_model, DENOISERS, n_params
 from genediff_nb.training import *
 from genediff_nb.sampling import *
 from genediff_nb.guidance import *
@@ -122,7 +122,7 @@ def test_dpm_solver_is_closer_to_the_exact_flow_than_ddim():
 
 
 # ---- models --------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize('name', list(MODELS))
+@pytest.mark.parametrize('name', list(DENOISERS))
 def test_model_contract_and_backward(name):
     torch.manual_seed(0); net = get_model(name, (64, 8), 4)
     x, t, y = torch.randn(3, 64, 8), torch.rand(3), torch.tensor([0, 4, 2])
