@@ -56,6 +56,12 @@ def stage(name:str, work:Path)->dict:
     elif name == 'new_epoch':
         res = train_cohort(ZarrCohort(vcz), cfg, work/'ck-new', overwrite=True, stop_after=1, progress=False)
         r['epoch_s'] = res.history['seconds'][0]
+    elif name == 'ddp_epoch':                                     # under torchrun: one epoch, each rank its share of every batch
+        from genediff_nb.training import init_distributed
+        rank, world = init_distributed()
+        res = train_cohort(ZarrCohort(vcz), cfg, work/f'ck-ddp{world}', overwrite=True, stop_after=1, progress=False)
+        if rank: sys.exit(0)
+        r.update(processes=world, epoch_s=res.history['seconds'][0])
     elif name == 'old_fit':
         c = read_plink(bed); r['read_s'] = time.perf_counter() - t0
         fit_embedding(c, split_cohort(c)['train']); r['fit_s'] = time.perf_counter() - t0 - r['read_s']
@@ -80,15 +86,14 @@ def run_stage(name:str, work:Path, cap_gb:float, timeout:int=7200)->dict:
 
 
 def scaling(work:Path, procs:int)->dict:
-    "One epoch on the store with `procs` torchrun processes (gloo): wall time of `genediff train --epochs 1`"
-    out = work/f'ck-ddp{procs}'
+    "One epoch of `train_cohort` on the store with `procs` torchrun processes (gloo; torch threads split between them)"
     cmd = ([sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', str(procs)] if procs > 1 else [sys.executable])
-    cmd += ['-m', 'genediff_nb.cli', 'train', str(work/'c.vcz'), '--unconditional', '--epochs', '1', '--out', str(out), '--overwrite',
-            '--no-progress', '--no-privacy-check']
-    t0 = time.perf_counter(); p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode: return dict(ok=False, error=p.stderr.strip().splitlines()[-1][:300])
-    h = json.loads((out/'history.json').read_text())
-    return dict(processes=procs, wall_s=round(time.perf_counter() - t0, 1), epoch_s=round(h['seconds'][0], 1))
+    env = dict(os.environ, BENCH_THREADS=str(max(1, (os.cpu_count() or 1) // procs)))
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd + [str(HERE), '--stage', 'ddp_epoch', '--work', str(work)], capture_output=True, text=True, env=env)
+    line = [l for l in p.stdout.splitlines() if l.startswith('{')]
+    if p.returncode or not line: return dict(ok=False, error=(p.stderr.strip().splitlines() or ['?'])[-1][:300])
+    return dict(json.loads(line[-1]), wall_s=round(time.perf_counter() - t0, 1))
 
 
 def _cell(r:dict, key:str='seconds', parts=())->tuple:
@@ -110,7 +115,7 @@ def markdown(res:dict)->str:
     out = '\n'.join(rows) + f"\n\nEvery stage ran in its own process under a {res['rows'][0]['cap_gb']:g} GB address-space cap (RLIMIT_AS)."
     for r in res['rows']:
         if r.get('scaling'):
-            out += (f" One epoch of `genediff train` on the {r['people']:,} x {r['snps']:,} store: " +
+            out += (f" One epoch on the {r['people']:,} x {r['snps']:,} store: " +
                     ', '.join(f"{s['processes']} process{'es' if s['processes'] > 1 else ''} {s['epoch_s']:.0f} s" for s in r['scaling'] if s.get('processes')) +
                     f" ({res['cpu_count']} cores in all).")
     return out
@@ -128,12 +133,19 @@ def main():
     ap.add_argument('--out', default='figures/bench_scale.json')
     ap.add_argument('--scaling-size', default='20000x20000', help='the size of the 1 vs 2 process comparison (one of --sizes)')
     ap.add_argument('--readme', help='only rewrite this README\'s scale table from --out, then stop')
+    ap.add_argument('--scaling-only', action='store_true', help='only (re)run the 1 vs 2 process comparison, into --out')
     ap.add_argument('--stage'); a = ap.parse_args()
     if a.readme: update_readme(json.loads(Path(a.out).read_text()), Path(a.readme)); return
     if a.stage:
         r = stage(a.stage, Path(a.work))
         print(json.dumps(dict(r, ok=True, peak_rss_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20))); return
     rows, out = [], Path(a.out)
+    if a.scaling_only:
+        res = json.loads(out.read_text())
+        for r in res['rows']:
+            if f"{r['people']}x{r['snps']}" == a.scaling_size:
+                r['scaling'] = [scaling(Path(a.work)/a.scaling_size, k) for k in (1, 2)]; print(r['scaling'])
+        out.write_text(json.dumps(res, indent=1)); return
     for size in a.sizes:
         n, m = map(int, size.split('x')); work = Path(a.work)/size; work.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
