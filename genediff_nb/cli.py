@@ -149,7 +149,8 @@ def parser()->argparse.ArgumentParser:
                        'variants and individuals, for `train` to read chunk by chunk', formatter_class=F)
     v.add_argument('input', help='a VCF/BCF (.vcf, .vcf.gz, .bcf) or a PLINK .bed / prefix')
     v.add_argument('out', help='the store to write (a folder, e.g. cohort.vcz)')
-    v.add_argument('--variants-chunk', type=_count, default=10_000, help='chunk length along variants')
+    v.add_argument('--variants-chunk', type=_count, help='chunk length along variants (omitted: 10,000, or fewer so that a chunk of '
+                   'variants for every individual stays near 128 MB: bio2zarr holds one in memory)')
     v.add_argument('--samples-chunk', type=_count, default=1_000, help='chunk length along individuals')
     v.add_argument('--workers', type=_number(int, 0), default=0, help='bio2zarr worker processes (0: this process)')
     v.add_argument('--overwrite', action='store_true', help='replace an existing store')
@@ -226,7 +227,7 @@ def cmd_convert(a)->dict:
     p = to_zarr(a.input, a.out, a.variants_chunk, a.samples_chunk, a.workers, a.overwrite)
     z = ZarrCohort(p, max_missing=1, max_sample_missing=1)                        # the calls as stored, before any QC
     return dict(out=str(p), individuals=z.n, snps=z.m, dropped=z.meta['dropped'], phased=z.haps is not None,
-                chunks=dict(variants=a.variants_chunk, samples=a.samples_chunk), seconds=round(time.time() - t0, 1))
+                chunks=dict(variants=z.G.chunksize[1] if a.variants_chunk is None else a.variants_chunk, samples=a.samples_chunk), seconds=round(time.time() - t0, 1))
 
 def cmd_train(a)->dict|None:
     "`genediff train` (under `torchrun`: one process of a DistributedDataParallel run; rank 0 reports)"

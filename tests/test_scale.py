@@ -101,3 +101,19 @@ def test_torchrun_sample_one_vcf(single, tmp_path):
     c = read_vcf(tmp_path/'s.vcf.gz')
     assert s['n'] == c.n == 23 and len(set(c.samples)) == 23 and c.haps is not None
     assert not list(tmp_path.glob('.*parts'))                                          # the shares are gone
+
+
+def test_torchrun_resume_equals_uninterrupted(files, tmp_path):
+    "A two-process run stopped after one epoch and resumed under torchrun ends with the weights of an uninterrupted run"
+    d, _ = files
+    helper = Path(__file__).with_name('ddp_run.py')
+    def run(*args, procs=1):
+        pre = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', str(procs)] if procs > 1 else [sys.executable]
+        p = subprocess.run([*pre, str(helper), str(d/'c.vcz'), str(d/'c.tsv'), *map(str, args)], capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, p.stderr[-3000:]
+    run(tmp_path/'whole', 3)
+    run(tmp_path/'cut', 3, 1, procs=2)
+    assert len(json.loads((tmp_path/'cut'/'history.json').read_text())['epoch']) == 1
+    run(tmp_path/'cut', 3, '-', 'resume', procs=2)
+    assert len(json.loads((tmp_path/'cut'/'history.json').read_text())['epoch']) == 3
+    assert max_diff(weights(tmp_path/'whole'), weights(tmp_path/'cut')) < 1e-5
