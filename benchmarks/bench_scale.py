@@ -134,12 +134,21 @@ def main():
     ap.add_argument('--scaling-size', default='20000x20000', help='the size of the 1 vs 2 process comparison (one of --sizes)')
     ap.add_argument('--readme', help='only rewrite this README\'s scale table from --out, then stop')
     ap.add_argument('--scaling-only', action='store_true', help='only (re)run the 1 vs 2 process comparison, into --out')
+    ap.add_argument('--stages', nargs='*', help='only (re)run these stages of --sizes, into --out')
     ap.add_argument('--stage'); a = ap.parse_args()
     if a.readme: update_readme(json.loads(Path(a.out).read_text()), Path(a.readme)); return
     if a.stage:
         r = stage(a.stage, Path(a.work))
         print(json.dumps(dict(r, ok=True, peak_rss_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20))); return
     rows, out = [], Path(a.out)
+    if a.stages:
+        res = json.loads(out.read_text()) if out.exists() else dict(rows=[], cpu_count=os.cpu_count())
+        for size in a.sizes:
+            n, m = map(int, size.split('x')); work = Path(a.work)/size
+            row = next((r for r in res['rows'] if (r['people'], r['snps']) == (n, m)), None)
+            if row is None: row = dict(people=n, snps=m, dense_int8_gb=n * m / 2**30, cap_gb=a.cap_gb); res['rows'].append(row)
+            for name in a.stages: row[name] = run_stage(name, work, a.cap_gb); print(size, name, row[name], flush=True)
+        res['rows'].sort(key=lambda r: r['people']); out.write_text(json.dumps(res, indent=1)); return
     if a.scaling_only:
         res = json.loads(out.read_text())
         for r in res['rows']:

@@ -297,9 +297,11 @@ def rows(c:Cohort, idx, cap:int|None=None, seed:int=0)->np.ndarray:
     return np.asarray(G.compute() if is_dask(G) else G)
 
 def mosaic_panel(emb:GeneEmbedding, c:Cohort, y, split:dict,
-                 max_rows:int=10_000,   # training rows copied from (a random subset beyond): the forward pass holds rows x blocks per sample
+                 max_rows:int|None=None, # training rows copied from (a random subset beyond; default: 10,000, fewer when their
+                                         # block coordinates, rows x blocks x 8 floats, would pass 256 MB)
                  max_val:int=1_000, seed:int=0)->MosaicDecoder:
     "The mosaic decoder of a run: the training rows, by class when `y` is given, with the cross-class share of the validation rows"
+    if max_rows is None: max_rows = int(min(10_000, max(1_000, 2**28 // (4 * emb.config.token_len * emb.n_genes))))
     rng = np.random.default_rng(seed); pick = lambda i, k: i if len(i) <= k else np.sort(rng.choice(i, k, replace=False))
     tr, va = pick(np.asarray(split['train']), max_rows), pick(np.asarray(split['val']), max_val)
     d = MosaicDecoder(emb, rows(c, tr), labels=None if y is None else y[tr])
