@@ -98,7 +98,7 @@ def scaling(work:Path, procs:int)->dict:
 
 def _cell(r:dict, key:str='seconds', parts=())->tuple:
     "(time, peak memory) cells of one stage's result"
-    if not r.get('ok'): return (f"fails under the cap ({r.get('error', '?').split(':')[0]})", '')
+    if not r.get('ok'): return (f"fails under the cap ({r.get('error', '?').split(':')[0].split('.')[-1].lstrip('_')})", '')
     extra = ' + '.join(f"{k.split('_')[0]} {r[k]:.0f} s" for k in parts if k in r)
     return (f"{r[key]:.0f} s" + (f" ({extra})" if extra else ''), f"{r['peak_rss_gb']:.2f} GB")
 
