@@ -299,6 +299,9 @@ def cmd_sample(a)->dict|None:
     if a.decoder != 'mosaic' and (a.switch is not None or a.temperature is not None): raise ValueError('--switch and --temperature are settings of --decoder mosaic')
     sc = SamplingConfig(sampler, steps, spacing, w, decoder=a.decoder, switch=a.switch, temperature=a.temperature, seed=a.seed, batch_size=a.batch_size)
     panel = load_panel(a.checkpoint, emb) if a.decoder == 'mosaic' else None          # before sampling: a missing panel fails fast
+    if panel is not None and not getattr(panel, 'calibration', None) and a.switch is None:
+        warnings.warn(f"{a.checkpoint}: the mosaic switch rate was never calibrated on the validation split (training stopped "
+                      f"before it ended?), so {panel.switch} is a default, not a rate checked for privacy: --resume the training, or pass --switch")
     if o['kind'] == 'hapt' and cfg.get('mode') != 'haplotype': raise ValueError(f"--out {a.out}: .hapt output needs a haplotype-mode checkpoint (train --mode haplotype)")
     t0 = time.time()
     if world == 1: syn = generate((model, emb, cfg), a.n, a.mix, sc, device=a.device, progress=not a.no_progress, panel=panel)
