@@ -368,8 +368,9 @@ def main(argv=None)->int:
     except KeyboardInterrupt: _err(f"genediff {a.command}: interrupted"); return 130
     except Exception as e:
         if os.environ.get('GENEDIFF_DEBUG'): raise
-        ours = isinstance(e, (ValueError, KeyError, TypeError, OSError))       # OSError: missing, existing, unwritable files
+        ours = isinstance(e, (ValueError, KeyError, TypeError, OSError, MemoryError))   # OSError: missing, existing, unwritable files
         msg = ' '.join(str(e).strip("'\"").split()) or type(e).__name__
+        if isinstance(e, MemoryError): msg = f'out of memory ({msg}); a VCF Zarr store (genediff convert) keeps a large cohort on disk'
         _err(f"genediff {a.command}: error: {msg}" if ours else
              f"genediff {a.command}: error: unexpected {type(e).__name__}: {msg} (GENEDIFF_DEBUG=1 shows the traceback; please report it)")
         return 1
