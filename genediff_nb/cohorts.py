@@ -13,8 +13,8 @@ from .core import cache_dir, check_writable, atomic_path
 # %% auto #0
 __all__ = ['SNP_COLS', 'POP_MODEL', 'QC_DEFAULTS', 'Cohort', 'as_str_array', 'save_cohort', 'load_cohort_npz', 'make_genes',
            'simulate_cohort', 'population_cohort', 'liability_threshold', 'disease_cohort', 'assign_genes', 'qc_plan',
-           'qc_summary', 'read_vcf', 'read_plink', 'read_hapt_rows', 'read_hapt', 'read_labels', 'attach_labels',
-           'write_vcf', 'write_plink', 'write_hapt', 'write_labels', 'load_cohort', 'split_cohort']
+           'qc_summary', 'read_vcf', 'read_plink', 'read_hapt_rows', 'read_hapt', 'read_labels', 'label_rows',
+           'attach_labels', 'write_vcf', 'write_plink', 'write_hapt', 'write_labels', 'load_cohort', 'split_cohort']
 
 # %% ../nbs/01_cohorts.ipynb #b3e2aeaa
 SNP_COLS = ['chrom', 'pos', 'id', 'ref', 'alt']
@@ -527,20 +527,25 @@ def read_labels(path_or_df, sample_col:str|None=None)->pd.DataFrame:
     if not len(df.columns): raise ValueError("label table has no label column")
     return df
 
-def attach_labels(c:Cohort, labels, columns=None, sample_col:str|None=None)->Cohort:
-    "Keep the individuals that have labels and attach the label columns"
+def label_rows(samples, labels, columns=None, sample_col:str|None=None)->tuple:
+    "(indices of the `samples` that have labels, their label table as strings); errors for no match and empty labels"
     df = read_labels(labels, sample_col)
     if columns is not None: df = df[list(columns)]
-    has = np.isin(c.samples, df.index)
+    samples = np.asarray(samples); has = np.isin(samples, df.index)
     if not has.any():
-        raise ValueError(f"no sample of the cohort is in the label table (cohort ids like {list(c.samples[:3])}, "
+        raise ValueError(f"no sample of the cohort is in the label table (cohort ids like {list(samples[:3])}, "
                          f"label ids like {list(df.index[:3])})")
-    if (~has).any(): warnings.warn(f"{(~has).sum()} of {c.n} individuals have no label and are dropped")
-    c = c.subset(np.flatnonzero(has))
-    lab = df.loc[c.samples]
+    if (~has).any(): warnings.warn(f"{(~has).sum()} of {len(samples)} individuals have no label and are dropped")
+    keep = np.flatnonzero(has); lab = df.loc[samples[keep]]
     empty = lab.isna() | (lab.astype(str).apply(lambda s: s.str.strip()) == '')
     if empty.any().any(): raise ValueError(f"empty labels for {int(empty.any(axis=1).sum())} individuals in column(s) {lab.columns[empty.any()].tolist()}")
-    return Cohort(c.G, c.snps, c.samples, lab.astype(str), c.haps, c.genes, c.meta)
+    return keep, lab.astype(str)
+
+def attach_labels(c:Cohort, labels, columns=None, sample_col:str|None=None)->Cohort:
+    "Keep the individuals that have labels and attach the label columns"
+    keep, lab = label_rows(c.samples, labels, columns, sample_col)
+    c = c.subset(keep)
+    return Cohort(c.G, c.snps, c.samples, lab, c.haps, c.genes, c.meta)
 
 # %% ../nbs/01_cohorts.ipynb #ce8956e9
 def write_vcf(c:Cohort, path, overwrite:bool=False, source:str='genediff-nb')->Path:
