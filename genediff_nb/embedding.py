@@ -13,7 +13,7 @@ from .core import atomic_path
 from .cohorts import Cohort, assign_genes, SNP_COLS, as_str_array
 
 # %% auto #0
-__all__ = ['n_components_for', 'EmbeddingConfig', 'GeneEmbedding', 'is_dask', 'block_stats', 'encode_chunks', 'token_range',
+__all__ = ['n_components_for', 'is_dask', 'block_stats', 'encode_chunks', 'token_range', 'EmbeddingConfig', 'GeneEmbedding',
            'restrict_to_genes', 'fit_embedding', 'roundtrip_report', 'MosaicDecoder']
 
 # %% ../nbs/02_embedding.ipynb #36c5c013
@@ -30,6 +30,74 @@ def n_components_for(n_snps:int,          # SNPs in the gene
         k = int(np.searchsorted(np.asarray(ev_cumsum), var_target - 1e-9) + 1)
     else: raise ValueError(f"unknown component rule {rule!r}: use 'paper' or 'variance'")
     return int(max(1, min(k, token_len, n_snps)))
+
+# %% ../nbs/02_embedding.ipynb #7ea3f284
+def is_dask(a)->bool:
+    "Whether `a` is a Dask array (a cohort larger than memory), not a NumPy one"
+    return type(a).__module__.split('.')[0] == 'dask'
+
+def _gene_groups(gos:np.ndarray)->list:
+    "The SNP indices of each gene, 0..n_genes-1"
+    order = np.argsort(gos, kind='stable'); b = np.searchsorted(gos[order], np.arange(int(gos.max()) + 2))
+    return [order[b[g]:b[g + 1]] for g in range(len(b) - 1)]
+
+def _tile_stats(G, groups)->dict:
+    "Sufficient statistics of one tile of genotypes: rows, per-SNP sums, and each gene's cross-product matrix"
+    X = np.asarray(G, np.float64)
+    return dict(n=len(X), sum=X.sum(0), cross=[X[:, i].T @ X[:, i] for i in groups])
+
+def _add_stats(a:dict, b:dict)->dict:
+    return dict(n=a['n'] + b['n'], sum=a['sum'] + b['sum'], cross=[x + y for x, y in zip(a['cross'], b['cross'])])
+
+def _rows_for(m:int, mem_mb:int)->int: return max(1, int(mem_mb * 2**20 // (8 * max(1, m))))
+
+def block_stats(G,                    # (n, m) genotypes, NumPy or Dask
+                gene_of_snp:np.ndarray,
+                mem_mb:int=256,       # memory of one tile's float64 copy
+                tile_snps:int=4096)->dict:
+    "Per-gene sufficient statistics {n, sum, cross} accumulated tile by tile: memory bounded by a tile, exact, and on Dask run by its scheduler (a `dask.distributed` cluster when one is active)"
+    gos = np.asarray(gene_of_snp); groups = _gene_groups(gos)
+    if not is_dask(G):
+        G = np.asarray(G); step = _rows_for(G.shape[1], mem_mb); st = None
+        for i in range(0, len(G), step):
+            t = _tile_stats(G[i:i + step], groups); st = t if st is None else _add_stats(st, t)
+        return st
+    import dask
+    if np.any(np.diff(gos) < 0): raise ValueError("a chunked fit needs each gene's SNPs to be contiguous, in genome order")
+    cuts = [0]                                                   # variant tiles end on gene boundaries
+    for g in groups:
+        if g[-1] + 1 - cuts[-1] > tile_snps and g[0] > cuts[-1]: cuts.append(int(g[0]))
+    cuts.append(G.shape[1])
+    rows = min(G.chunksize[0], _rows_for(min(tile_snps, G.shape[1]), mem_mb))
+    Gt = G.rechunk((rows, tuple(np.diff(cuts))))
+    tiles = Gt.to_delayed()                                      # (row tiles, variant tiles)
+    parts = []
+    for j in range(len(cuts) - 1):
+        gi = [i for i in range(len(groups)) if cuts[j] <= groups[i][0] < cuts[j + 1]]
+        local = [groups[i] - cuts[j] for i in gi]
+        col = [dask.delayed(_tile_stats)(tiles[i, j], local) for i in range(tiles.shape[0])]
+        while len(col) > 1: col = [dask.delayed(_add_stats)(*col[k:k + 2]) if k + 1 < len(col) else col[k] for k in range(0, len(col), 2)]
+        parts.append(col[0])
+    parts = dask.compute(*parts)
+    return dict(n=parts[0]['n'], sum=np.concatenate([p['sum'] for p in parts]), cross=[c for p in parts for c in p['cross']])
+
+def encode_chunks(emb:'GeneEmbedding', G, mem_mb:int=256):
+    "Tokens of Dask genotypes as a lazy Dask array (n, n_padded, token_len), a chunk of individuals at a time"
+    rows = min(G.chunksize[0], max(1, int(mem_mb * 2**20 // (4 * (emb.m + emb.n_padded * emb.config.token_len)))))
+    Gr = G.rechunk((rows, -1))
+    return Gr.map_blocks(emb.encode, dtype=np.float32, chunks=(Gr.chunks[0], (emb.n_padded,), (emb.config.token_len,)), new_axis=2)
+
+def token_range(emb:'GeneEmbedding', G, mem_mb:int=256)->tuple:
+    "Per-position (min, max) of the standardised tokens of genotypes `G` (the training rows), chunk by chunk"
+    if is_dask(G):
+        import dask
+        X = encode_chunks(emb, G, mem_mb); lo, hi = dask.compute(X.min(0), X.max(0))
+        return lo.astype(np.float32), hi.astype(np.float32)
+    G = np.asarray(G); step = _rows_for(emb.n_padded * emb.config.token_len + emb.m, mem_mb); lo = hi = None
+    for i in range(0, len(G), step):
+        X = emb.encode(G[i:i + step]); a, b = X.min(0), X.max(0)
+        lo, hi = (a, b) if lo is None else (np.minimum(lo, a), np.maximum(hi, b))
+    return lo.astype(np.float32), hi.astype(np.float32)
 
 # %% ../nbs/02_embedding.ipynb #217fa0b1
 @dataclass
@@ -179,74 +247,6 @@ class GeneEmbedding:
     def __repr__(self):
         return (f"GeneEmbedding({self.m} SNPs -> {self.n_genes} genes, padded to {self.shape}; "
                 f"{self.mask.mean():.0%} real slots; components per gene {dict(zip(*np.unique(self.n_comp, return_counts=True)))})")
-
-# %% ../nbs/02_embedding.ipynb #7ea3f284
-def is_dask(a)->bool:
-    "Whether `a` is a Dask array (a cohort larger than memory), not a NumPy one"
-    return type(a).__module__.split('.')[0] == 'dask'
-
-def _gene_groups(gos:np.ndarray)->list:
-    "The SNP indices of each gene, 0..n_genes-1"
-    order = np.argsort(gos, kind='stable'); b = np.searchsorted(gos[order], np.arange(int(gos.max()) + 2))
-    return [order[b[g]:b[g + 1]] for g in range(len(b) - 1)]
-
-def _tile_stats(G, groups)->dict:
-    "Sufficient statistics of one tile of genotypes: rows, per-SNP sums, and each gene's cross-product matrix"
-    X = np.asarray(G, np.float64)
-    return dict(n=len(X), sum=X.sum(0), cross=[X[:, i].T @ X[:, i] for i in groups])
-
-def _add_stats(a:dict, b:dict)->dict:
-    return dict(n=a['n'] + b['n'], sum=a['sum'] + b['sum'], cross=[x + y for x, y in zip(a['cross'], b['cross'])])
-
-def _rows_for(m:int, mem_mb:int)->int: return max(1, int(mem_mb * 2**20 // (8 * max(1, m))))
-
-def block_stats(G,                    # (n, m) genotypes, NumPy or Dask
-                gene_of_snp:np.ndarray,
-                mem_mb:int=256,       # memory of one tile's float64 copy
-                tile_snps:int=4096)->dict:
-    "Per-gene sufficient statistics {n, sum, cross} accumulated tile by tile: memory bounded by a tile, exact, and on Dask run by its scheduler (a `dask.distributed` cluster when one is active)"
-    gos = np.asarray(gene_of_snp); groups = _gene_groups(gos)
-    if not is_dask(G):
-        G = np.asarray(G); step = _rows_for(G.shape[1], mem_mb); st = None
-        for i in range(0, len(G), step):
-            t = _tile_stats(G[i:i + step], groups); st = t if st is None else _add_stats(st, t)
-        return st
-    import dask
-    if np.any(np.diff(gos) < 0): raise ValueError("a chunked fit needs each gene's SNPs to be contiguous, in genome order")
-    cuts = [0]                                                   # variant tiles end on gene boundaries
-    for g in groups:
-        if g[-1] + 1 - cuts[-1] > tile_snps and g[0] > cuts[-1]: cuts.append(int(g[0]))
-    cuts.append(G.shape[1])
-    rows = min(G.chunksize[0], _rows_for(min(tile_snps, G.shape[1]), mem_mb))
-    Gt = G.rechunk((rows, tuple(np.diff(cuts))))
-    tiles = Gt.to_delayed()                                      # (row tiles, variant tiles)
-    parts = []
-    for j in range(len(cuts) - 1):
-        gi = [i for i in range(len(groups)) if cuts[j] <= groups[i][0] < cuts[j + 1]]
-        local = [groups[i] - cuts[j] for i in gi]
-        col = [dask.delayed(_tile_stats)(tiles[i, j], local) for i in range(tiles.shape[0])]
-        while len(col) > 1: col = [dask.delayed(_add_stats)(*col[k:k + 2]) if k + 1 < len(col) else col[k] for k in range(0, len(col), 2)]
-        parts.append(col[0])
-    parts = dask.compute(*parts)
-    return dict(n=parts[0]['n'], sum=np.concatenate([p['sum'] for p in parts]), cross=[c for p in parts for c in p['cross']])
-
-def encode_chunks(emb:'GeneEmbedding', G, mem_mb:int=256):
-    "Tokens of Dask genotypes as a lazy Dask array (n, n_padded, token_len), a chunk of individuals at a time"
-    rows = min(G.chunksize[0], max(1, int(mem_mb * 2**20 // (4 * (emb.m + emb.n_padded * emb.config.token_len)))))
-    Gr = G.rechunk((rows, -1))
-    return Gr.map_blocks(emb.encode, dtype=np.float32, chunks=(Gr.chunks[0], (emb.n_padded,), (emb.config.token_len,)), new_axis=2)
-
-def token_range(emb:'GeneEmbedding', G, mem_mb:int=256)->tuple:
-    "Per-position (min, max) of the standardised tokens of genotypes `G` (the training rows), chunk by chunk"
-    if is_dask(G):
-        import dask
-        X = encode_chunks(emb, G, mem_mb); lo, hi = dask.compute(X.min(0), X.max(0))
-        return lo.astype(np.float32), hi.astype(np.float32)
-    G = np.asarray(G); step = _rows_for(emb.n_padded * emb.config.token_len + emb.m, mem_mb); lo = hi = None
-    for i in range(0, len(G), step):
-        X = emb.encode(G[i:i + step]); a, b = X.min(0), X.max(0)
-        lo, hi = (a, b) if lo is None else (np.minimum(lo, a), np.maximum(hi, b))
-    return lo.astype(np.float32), hi.astype(np.float32)
 
 # %% ../nbs/02_embedding.ipynb #1564d40e
 def restrict_to_genes(c:Cohort, block_snps:int=24)->Cohort:
