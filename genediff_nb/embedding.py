@@ -361,6 +361,18 @@ class MosaicDecoder:
         p = self.paths(X, seed, y)
         return self.panel[p[:, self.emb.gene_of_snp], np.arange(self.emb.m)]
 
+    def subset(self, idx=None, switch:float|None=None)->'MosaicDecoder':
+        "The same decoder copying only panel rows `idx` (default: all), at `switch` (default: its own); no row is re-encoded"
+        import copy
+        d = copy.copy(self); d.calibration = None
+        if idx is not None:
+            idx = np.asarray(idx); d.panel, d.R, d.RR = self.panel[idx], self.R[idx], self.RR[idx]
+            d.labels = None if self.labels is None else self.labels[idx]
+        if switch is not None:
+            if not 0 < switch < 1: raise ValueError(f"switch must be a probability in (0, 1), got {switch}")
+            d.switch = float(switch)
+        return d
+
     def save(self, path, overwrite:bool=False)->Path:
         "Write the panel and settings (`.npz`): it holds training genotypes, so it stays with the user's checkpoint, never shared"
         arrs = dict(panel=self.panel, switch=np.array(self.switch), temperature=np.array(self.temperature))

@@ -194,20 +194,23 @@ def pca_wasserstein(real, syn, # (n, m) genotypes each, same SNPs (the PCA is fi
     return out
 
 # %% ../nbs/07_metrics.ipynb #679c4927
-def hamming_matrix(A, B=None, chunk:int=512)->np.ndarray:
+def _hamming_blocks(A, B, mb:int=64):
+    "Blocks `(i, j, D)` of the Hamming matrix of A and B, each side's floats at most `mb` MB whatever the sizes"
+    m, hap = A.shape[1], A.max(initial=0) <= 1 and B.max(initial=0) <= 1   # haplotypes (0/1): d = |a| + |b| - 2 a.b, a third of the work
+    enc = (lambda X: X.astype(np.float32)) if hap else (lambda X: np.concatenate([(X == g) for g in range(3)], 1).astype(np.float32))
+    step = max(16, (mb << 20) // (4 * (1 if hap else 3) * max(m, 1)))
+    for j in range(0, len(B), step):
+        b = B[j:j+step]; bf, sb = enc(b), b.sum(1, dtype=np.int64)
+        for i in range(0, len(A), step):   # equal sites = sum over genotype classes of co-occurrence; exact in float32 below 2^24
+            a = A[i:i+step]; p = np.rint(enc(a) @ bf.T).astype(np.int64)
+            yield i, j, (a.sum(1, dtype=np.int64)[:, None] + sb[None] - 2 * p if hap else m - p).astype(np.int32)
+
+def hamming_matrix(A, B=None)->np.ndarray:
     "Pairwise Hamming distances (number of differing SNPs) between the rows of A and B (default B = A)"
     A = as_genotypes(A, 'A'); B = A if B is None else as_genotypes(B, 'B')
     if A.shape[1] != B.shape[1]: raise ValueError(f"A and B have different SNP sets: {A.shape[1]} vs {B.shape[1]} columns")
     out = np.empty((len(A), len(B)), np.int32)
-    if A.max(initial=0) <= 1 and B.max(initial=0) <= 1:   # haplotypes (0/1): d = |a| + |b| - 2 a.b, one third of the work
-        Bf, sB = B.astype(np.float32), B.sum(1, dtype=np.int64)
-        for s in range(0, len(A), chunk):
-            a = A[s:s+chunk]; out[s:s+chunk] = a.sum(1, dtype=np.int64)[:, None] + sB[None] - 2 * np.rint(a.astype(np.float32) @ Bf.T).astype(np.int64)
-        return out
-    onehot = lambda X: np.concatenate([(X == g) for g in range(3)], 1).astype(np.float32)
-    Bo = onehot(B)
-    for s in range(0, len(A), chunk):   # equal sites = sum over genotype classes of co-occurrence; exact in float32 below 2^24
-        out[s:s+chunk] = A.shape[1] - np.rint(onehot(A[s:s+chunk]) @ Bo.T).astype(np.int32)
+    for i, j, D in _hamming_blocks(A, B): out[i:i+len(D), j:j+D.shape[1]] = D
     return out
 
 def _upper(D): return D[np.triu_indices(len(D), 1)]
@@ -283,10 +286,17 @@ def ld_correlation_by_label(real, y_real, syn, y_syn, window:int=50, chrom=None,
     return float(np.average(t.ld_r, weights=t.n_pairs)) if len(t) else float('nan')
 
 # %% ../nbs/07_metrics.ipynb #1672281c
-def nearest_hamming(Q, R, chunk:int=512)->np.ndarray:
-    "Hamming distance from each row of Q to its nearest row of R"
+def nearest_hamming(Q, R,
+                    both:bool=False, # also each row of R's distance to its nearest row of Q (from the same blocks)
+                   ):
+    "Hamming distance from each row of Q to its nearest row of R, block by block: memory bounded by a block, not by Q x R"
     Q, R = _pair(Q, R, ('query', 'reference'), geno=True)
-    return np.concatenate([hamming_matrix(Q[s:s+chunk], R).min(1) for s in range(0, len(Q), chunk)])
+    if not len(Q) or not len(R): raise ValueError(f"nearest_hamming needs rows on both sides (query {len(Q)}, reference {len(R)})")
+    dq, dr = np.full(len(Q), np.iinfo(np.int32).max, np.int32), np.full(len(R), np.iinfo(np.int32).max, np.int32)
+    for i, j, D in _hamming_blocks(Q, R):
+        qs, rs = slice(i, i + len(D)), slice(j, j + D.shape[1])
+        dq[qs], dr[rs] = np.minimum(dq[qs], D.min(1)), np.minimum(dr[rs], D.min(0))
+    return (dq, dr) if both else dq
 
 def privacy_report(syn,      # (n_syn, m) synthetic genotypes
                    train,    # (n_train, m) the generator's training genotypes
@@ -295,10 +305,10 @@ def privacy_report(syn,      # (n_syn, m) synthetic genotypes
                   )->dict:
     "Identical-match rate, near-copy rate, distance to closest record and distance-based membership-inference AUC"
     S, Tr = _pair(syn, train, ('synthetic', 'train'), geno=True); _, H = _pair(Tr, holdout, ('train', 'holdout'), geno=True)
-    d_syn, d_hold = nearest_hamming(S, Tr), nearest_hamming(H, Tr)
+    (d_syn, m_tr), d_hold = nearest_hamming(S, Tr, both=True), nearest_hamming(H, Tr)   # three passes over pairs, not four
     thr = float(np.quantile(d_hold, q))
     # membership inference: train members and holdout scored by distance to the nearest synthetic sample
-    m_tr, m_ho = nearest_hamming(Tr, S), nearest_hamming(H, S)
+    m_ho = nearest_hamming(H, S)
     auc = float(roc_auc_score(np.r_[np.ones(len(m_tr)), np.zeros(len(m_ho))], -np.r_[m_tr, m_ho]))
     dcr_auc = roc_auc_score(np.r_[np.ones(len(d_syn)), np.zeros(len(d_hold))], -np.r_[d_syn, d_hold])
     q1, q2, n1, n2 = auc / (2 - auc), 2 * auc**2 / (1 + auc), len(m_tr), len(m_ho)       # Hanley & McNeil (1982)

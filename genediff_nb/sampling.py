@@ -19,7 +19,7 @@ from .training import TrainResult, load_checkpoint, check_run
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'DECODERS', 'SamplingConfig', 'label_counts', 'sample_embeddings', 'load_panel', 'decoder_for', 'generate',
-           'calibrated_guidance', 'privacy_check', 'check_checkpoint_privacy', 'calibrate_mosaic']
+           'calibrated_guidance', 'privacy_rows', 'privacy_check', 'check_checkpoint_privacy', 'calibrate_mosaic']
 
 # %% ../nbs/05a_sampling.ipynb #30e1be6f
 SAMPLERS = ('ddpm', 'ddim', 'dpm2')
@@ -169,6 +169,13 @@ def calibrated_guidance(folder,
     return r if full else float(r['w'])
 
 # %% ../nbs/05a_sampling.ipynb #3f8e8769
+def privacy_rows(m:int,               # SNPs compared
+                 cap:int,             # rows wanted on a side
+                 budget:float=1e12,   # rows^2 x SNPs: about a minute of Hamming distances per pass here (2 cores)
+                )->int:
+    "How many rows a side of a privacy comparison takes at `m` SNPs: `cap`, fewer when rows^2 x m would pass `budget`"
+    return int(max(500, min(cap, (budget / max(m, 1)) ** 0.5)))
+
 def privacy_check(G_syn, G_train, G_holdout,   # synthetic, training and held-out real genotypes (individuals x SNPs)
                   max_mia:float=0.55,         # warn above this membership-inference AUC ...
                   min_dcr:float=1.0,          # ... or below this DCR ratio, when the difference is beyond the sampling noise
@@ -198,32 +205,37 @@ def check_checkpoint_privacy(r:TrainResult, c:Cohort,  # what `train_cohort` ret
     tr, ho = sp['train'], np.r_[sp['val'], sp['test']]
     syn = generate((r.model, r.emb, r.config), int(min(2000, len(tr)) if n is None else n), sc=SamplingConfig(steps=min(50, r.config['T']), seed=seed),
                    device=device, progress=False, panel=r.panel)
-    from genediff_nb.training import rows       # at most 10,000 real individuals each side: a chunked cohort stays on disk
-    return privacy_check(syn.G, rows(c, tr, 10_000, seed), rows(c, ho, 10_000, seed))
+    from genediff_nb.training import rows       # at most 10,000 real individuals each side (fewer beyond 10,000 SNPs): a chunked
+    k = privacy_rows(c.m, 10_000)                # cohort stays on disk, and the distances take minutes, not hours
+    return privacy_check(syn.G, rows(c, tr, k, seed), rows(c, ho, k, seed))
 
 # %% ../nbs/05a_sampling.ipynb #05352f6a
 def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      panel:MosaicDecoder,          # the run's mosaic decoder; its `switch` is set to the one chosen
                      G_val:np.ndarray, y_val=None, # held-out real rows (the validation split) and their classes
                      switches=(0.02, 0.05, 0.1, 0.2, 0.5, 0.9), # candidates, from long copied segments to single blocks
-                     n:int|None=None,              # samples drawn (default: as many as the panel has rows, at most 4000: membership
-                                                   # inference finds more members among more samples, so a few would flatter the rate)
+                     n:int|None=None,              # samples drawn (default: as many as the panel has rows, at most 4000, fewer beyond
+                                                   # 10,000 SNPs: membership inference finds more members among more samples, so a few
+                                                   # would flatter the rate; a larger panel is calibrated on a random n of its rows)
                      seed:int=0, device=None,
                      max_mia:float=0.55, min_dcr:float=1.0)->dict:
     "The smallest switch rate whose mosaics sit no closer to the training rows than held-out real rows do (DCR, MIA)"
     from genediff_nb.metrics import privacy_report
     if y_val is not None and panel.labels is not None:          # a class the panel lacks cannot be decoded (nor drawn by the model)
         keep = np.isin(y_val, panel.labels); G_val, y_val = np.asarray(G_val)[keep], np.asarray(y_val)[keep]
-    n = min(len(panel.panel), 4000) if n is None else n
+    n = min(len(panel.panel), privacy_rows(emb.m, 4000, 1.6e11)) if n is None else n
     rng = np.random.default_rng(seed); idx = rng.choice(len(G_val), n, replace=n > len(G_val))   # the validation class mix
     y = None if y_val is None or not cfg['n_classes'] else np.asarray(y_val)[idx]
+    sub = None if len(panel.panel) <= n else np.sort(rng.choice(len(panel.panel), n, replace=False))   # held-out rows find closer
+    if len(G_val) > n: G_val = np.asarray(G_val)[np.sort(rng.choice(len(G_val), n, replace=False))]   # neighbours in a larger panel:
+    base = panel.subset(sub)                                                                            # a subset's ratio is stricter
     X = sample_embeddings(model, cfg, emb, y, len(idx), SamplingConfig(steps=min(50, cfg['T']), seed=seed, decoder='round'), device, False)
     rows, chosen = [], None
     for s in sorted(switches):
-        S = MosaicDecoder(emb, panel.panel, s, panel.temperature, panel.labels, panel.cross).decode(X, seed, y)
-        r = privacy_report(S, panel.panel, G_val)
+        S = base.subset(switch=s).decode(X, seed, y)
+        r = privacy_report(S, base.panel, G_val)
         ok = r['dcr_ratio'] >= min_dcr and r['mia_auc'] <= max_mia
         rows.append(dict(switch=s, dcr_ratio=round(r['dcr_ratio'], 4), mia_auc=round(r['mia_auc'], 4), identical=r['identical_match_rate'], passed=ok))
         if ok: chosen = s; break
     panel.switch = chosen if chosen is not None else max(switches)   # none private enough: the shortest segments (the privacy check warns)
-    return dict(switch=panel.switch, passed=chosen is not None, tried=rows, n=n)
+    return dict(switch=panel.switch, passed=chosen is not None, tried=rows, n=n, panel_rows=len(base.panel))
