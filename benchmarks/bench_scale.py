@@ -6,6 +6,7 @@ The cohorts are simulated with msprime (one population, Ne 10,000; haplotypes pa
 1 filesets, the input a biobank ships. Nothing here is timed by a test; the figures go to the JSON file named by --out.
 
     python benchmarks/bench_scale.py --sizes 5000x5000 20000x20000 50000x50000 --cap-gb 4 --out figures/bench_scale.json
+    python benchmarks/bench_scale.py --sizes 20000x20000 --stages new_convert cli_train cli_sample   # the commands, end to end
 """
 import argparse, json, os, resource, subprocess, sys, time
 from pathlib import Path
@@ -58,6 +59,15 @@ def stage(name:str, work:Path)->dict:
     elif what == 'epoch' and read:
         res = train_cohort(read(), cfg, work/f'ck-{path}', overwrite=True, stop_after=1, progress=False)
         r['epoch_s'] = res.history['seconds'][0]
+    elif name == 'cli_train':                                     # the command a user runs, to the end: fit, tokens, one epoch,
+        from genediff_nb.cli import main                          # mosaic calibration, privacy check
+        argv = ['train', str(vcz), '--out', str(work/'ck-cli'), '--unconditional', '--epochs', '1', '--overwrite', '--no-progress']
+        if main(argv): raise RuntimeError('genediff train failed')
+        r.update(privacy=json.loads((work/'ck-cli'/'privacy.json').read_text()).get('passed'))
+    elif name == 'cli_sample':
+        from genediff_nb.cli import main
+        if main(['sample', '--checkpoint', str(work/'ck-cli'), '-n', '2000', '--out', str(work/'syn.vcf.gz'), '--overwrite', '--no-progress']):
+            raise RuntimeError('genediff sample failed')
     elif name == 'ddp_epoch':                                     # under torchrun: one epoch, each rank its share of every batch
         from genediff_nb.training import init_distributed
         rank, world = init_distributed()
@@ -109,6 +119,12 @@ def markdown(res:dict)->str:
                   ('`train_cohort` to the end of epoch 1 (the epoch)', _cell(r['new_epoch'], parts=('epoch_s',)), _cell(r['old_epoch'], parts=('epoch_s',)))]
         for k, (name, a, b) in enumerate(stages): rows.append(f"| {size if k == 0 else ''} | {name} | {a[0]} | {a[1]} | {b[0]} | {b[1]} |")
     out = '\n'.join(rows) + f"\n\nEvery stage ran in its own process under a {res['rows'][0]['cap_gb']:g} GB address-space cap (RLIMIT_AS)."
+    cli = [r for r in res['rows'] if r.get('cli_train')]
+    if cli:
+        out += ("\n\n`genediff train STORE --unconditional --epochs 1` (QC, fit, tokens, one epoch, mosaic calibration and the "
+                "privacy check) and `genediff sample -n 2000` (to .vcf.gz) under the same cap: " +
+                '; '.join(f"{r['people']:,} x {r['snps']:,}: train {_cell(r['cli_train'])[0]}, {_cell(r['cli_train'])[1]}, sample "
+                          f"{_cell(r.get('cli_sample', {}))[0]}, {_cell(r.get('cli_sample', {}))[1]}" for r in cli) + '.')
     for r in res['rows']:
         if r.get('scaling'):
             out += (f" One epoch on the {r['people']:,} x {r['snps']:,} store: " +
@@ -140,7 +156,8 @@ def main():
     if a.stages:
         res = json.loads(out.read_text()) if out.exists() else dict(rows=[], cpu_count=os.cpu_count())
         for size in a.sizes:
-            n, m = map(int, size.split('x')); work = Path(a.work)/size
+            n, m = map(int, size.split('x')); work = Path(a.work)/size; work.mkdir(parents=True, exist_ok=True)
+            if not (work/'c.bed').exists(): simulate_plink(n, m, work/'c')
             row = next((r for r in res['rows'] if (r['people'], r['snps']) == (n, m)), None)
             if row is None: row = dict(people=n, snps=m, dense_int8_gb=n * m / 2**30, cap_gb=a.cap_gb); res['rows'].append(row)
             for name in a.stages: row[name] = run_stage(name, work, a.cap_gb); print(size, name, row[name], flush=True)

@@ -43,7 +43,7 @@ def main(argv=None):
             if not (d/'model.pt').exists():
                 sys.exit(f'no checkpoint of {m} for {task.name} in {d}: run the paper preset on this cohort first')
             t0 = time.time()
-            cal = calibrate_guidance(d, c, 'ddim', 50, decoder='round', seed=s, draws=a.draws, save=False)
+            cal = calibrate_guidance(d, c, SamplingConfig('ddim', 50, decoder='round', seed=s), draws=a.draws, save=False)
             sc = SamplingConfig('ddim', 50, guidance=cal['w'], seed=model_seed(s, m) + 1, decoder='round')   # the route every sample takes
             syn = generate(d, len(y_gate), mix=[task.classes[i] for i in y_gate], sc=sc, progress=False)
             g = label_fidelity(emb, c.G[sp['train']], task.y[sp['train']], c.G[sp['test']], y_test, syn.G, y_gate)

@@ -344,13 +344,14 @@ def cmd_calibrate(a)->dict:
     "`genediff calibrate`"
     from genediff_nb.training import load_checkpoint
     from genediff_nb.guidance import calibrate_guidance
+    from genediff_nb.sampling import SamplingConfig
     ck = Path(a.checkpoint)
     load_checkpoint(ck, 'cpu')                                                  # a whole, single-run checkpoint folder
     check_writable(ck/'guidance.json', a.overwrite)
     qc = json.loads((ck/'qc.json').read_text())['settings'] if (ck/'qc.json').exists() else {}   # read the cohort as train did
     c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed, maf=qc.pop('maf', 0.0), **qc)
-    return calibrate_guidance(ck, c, a.sampler, a.steps, a.spacing, a.decoder, a.tol, a.seed, a.draws, a.folds,
-                              repeats=a.repeats, fit=a.fit, overwrite=a.overwrite, device=a.device)
+    sc = SamplingConfig(a.sampler, a.steps, a.spacing, decoder=a.decoder, seed=a.seed)
+    return calibrate_guidance(ck, c, sc, a.tol, a.draws, a.folds, repeats=a.repeats, fit=a.fit, overwrite=a.overwrite, device=a.device)
 
 COMMANDS = {'train': cmd_train, 'sample': cmd_sample, 'calibrate': cmd_calibrate, 'convert': cmd_convert}
 

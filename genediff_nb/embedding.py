@@ -361,8 +361,8 @@ class MosaicDecoder:
         p = self.paths(X, seed, y)
         return self.panel[p[:, self.emb.gene_of_snp], np.arange(self.emb.m)]
 
-    def subset(self, idx=None, switch:float|None=None)->'MosaicDecoder':
-        "The same decoder copying only panel rows `idx` (default: all), at `switch` (default: its own); no row is re-encoded"
+    def subset(self, idx=None, switch:float|None=None, temperature:float|None=None)->'MosaicDecoder':
+        "The same decoder copying only panel rows `idx` (default: all), at `switch` / `temperature` (default: its own); no row is re-encoded"
         import copy
         d = copy.copy(self); d.calibration = None
         if idx is not None:
@@ -371,6 +371,9 @@ class MosaicDecoder:
         if switch is not None:
             if not 0 < switch < 1: raise ValueError(f"switch must be a probability in (0, 1), got {switch}")
             d.switch = float(switch)
+        if temperature is not None:
+            if not temperature > 0: raise ValueError(f"temperature must be positive, got {temperature}")
+            d.temperature = float(temperature)
         return d
 
     def save(self, path, overwrite:bool=False)->Path:

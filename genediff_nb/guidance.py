@@ -4,6 +4,8 @@
 
 # %% ../nbs/05b_guidance.ipynb #237eb77d
 from __future__ import annotations
+import dataclasses
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 from .core import check_writable
@@ -14,7 +16,7 @@ from .sampling import SamplingConfig, label_counts, sample_embeddings, load_pane
 
 # %% auto #0
 __all__ = ['gate_classifier', 'ratio_se', 'label_fidelity', 'guidance_search', 'model_seed', 'fit_guidance', 'crossfit_accuracy',
-           'calibrate_guidance']
+           'GateDraws', 'refine_guidance', 'calibration_cohort', 'calibrate_guidance']
 
 # %% ../nbs/05b_guidance.ipynb #756e44f9
 def gate_classifier(emb:GeneEmbedding, G_train:np.ndarray, y_train, C:float=1.0):
@@ -128,11 +130,82 @@ def crossfit_accuracy(emb:GeneEmbedding, G:np.ndarray, y,
     _XFIT[key] = float(hits.sum() / (repeats * len(y)))
     return _XFIT[key]
 
+@dataclass
+class GateDraws:
+    "A checkpoint's samples at guidance weight `w`, decoded as a user receives them and scored by the gate classifier; `counts` keeps every weight's hits for `fit_guidance`"
+    model:object; emb:GeneEmbedding; cfg:dict
+    sc:SamplingConfig              # sampler, steps, spacing and decoder of the samples (its guidance is what varies)
+    panel:object                   # the checkpoint's mosaic decoder (None for the other decoders)
+    clf:object                     # `gate_classifier` fitted on the real training split
+    a_real:float; n_real:int       # the cross-fitted real reference and the individuals behind it
+    ys:np.ndarray                  # the labels drawn for, in the training label mix
+    rng:np.random.Generator        # fresh noise at every weight and chunk, so pooled draws average out
+    chunk:int                      # draws between looks at the ratio
+    accept:float                   # a weight is decided when |ratio - 1| is clearly outside or inside this band
+    device:object = None; progress:bool = False
+    counts:dict = field(default_factory=dict); log:dict = field(default_factory=dict)
+    def __post_init__(self): self.decode = decoder_for(self.sc, self.emb, self.panel)
+
+    def __call__(self, w:float, early:bool=True)->float:
+        "The gate ratio at weight `w` from up to `len(ys)` draws (fewer when `early` and the answer is already clear)"
+        hits = n = 0
+        for s in range(0, len(self.ys), self.chunk):
+            ys = self.ys[s:s + self.chunk]
+            sc = dataclasses.replace(self.sc, guidance=w, seed=int(self.rng.integers(2**31)))
+            X = sample_embeddings(self.model, self.cfg, self.emb, ys, len(ys), sc, self.device, self.progress)
+            F = self.emb.encode(self.decode(X, self.rng, ys))[:, self.emb.mask]   # the genotypes a user receives, re-encoded for the gate
+            hits += int((self.clf.predict(F) == ys).sum()); n += len(ys)
+            r, se = hits / n / self.a_real, ratio_se(hits / n, n, self.a_real, self.n_real)
+            if early and abs(abs(r - 1) - self.accept) > 3 * se: break
+        h0, n0 = self.counts.get(float(w), (0, 0)); self.counts[float(w)] = (h0 + hits, n0 + n)
+        self.log[float(w)] = dict(n=int(n), se=round(se, 4))
+        return r
+
+def _fit_near(counts:dict, w0:float, target:float, digits:int):
+    "`fit_guidance` through the three weights drawn nearest `w0`: (fit, those weights' counts, its weight kept within half their span beyond them), or None"
+    pts = {v: counts[v] for v in sorted(counts, key=lambda v: (abs(v - w0), v))[:3]}
+    f = fit_guidance(pts, target)
+    if f is None: return None
+    lo, hi = min(pts), max(pts); pad = max(hi - lo, 0.1) / 2
+    return f, pts, round(float(np.clip(f['w'], lo - pad, hi + pad)), digits)
+
+def refine_guidance(res:dict, draws:GateDraws)->dict:
+    "`guidance_search`'s weight refined: a binomial fit through the draws near it, a full fresh set of draws where it points, the fit again"
+    if res['w'] == 0 or len(draws.counts) < 2: return res     # w = 0 accepted is the paper's plain model: nothing to refine
+    first = _fit_near(draws.counts, res['w'], draws.a_real, 3)   # may step a little beyond the weights tried
+    if first is None: return res
+    w1 = first[2]; r1 = draws(w1, early=False)
+    res['tried'].append(dict(w=w1, ratio=float(r1), **draws.log[w1], fit=True))
+    second = _fit_near(draws.counts, w1, draws.a_real, 2)    # `w_se` says how far to trust it
+    if second is None: return res
+    f, pts, w = second; a_real, n_real = draws.a_real, draws.n_real
+    acc, acc_se = f['acc_at'](w)
+    se = acc / a_real * np.sqrt((acc_se / acc) ** 2 + (1 - a_real) / (a_real * n_real))
+    res.update(w=w, ratio=acc / a_real, se=round(float(se), 4), passed=bool(abs(acc / a_real - 1) <= res['tol']),
+               fitted=True, w_se=round(f['w_se'], 4), fit_weights=sorted(pts), n_fit=int(sum(c[1] for c in pts.values())))
+    return res
+
+def calibration_cohort(folder:Path, cohort:Cohort, cfg:dict)->tuple:
+    "(cohort as the model learnt it, split, class index of every individual, the train + val individuals): refused unless it is the training cohort"
+    if cfg.get('mode') == 'haplotype' and cohort.haps is not None and cohort.G.max() > 1: cohort = haplotype_cohort(cohort)   # what it learnt from
+    split, lc = read_split(folder), cfg['label_col']
+    if max(int(v.max()) for v in split.values() if len(v)) >= cohort.n:
+        raise ValueError(f"the checkpoint's split indexes more than the cohort's {cohort.n} individuals: not the training cohort")
+    if lc not in cohort.labels.columns: raise ValueError(f"the cohort has no label column {lc!r} (the checkpoint was trained on it)")
+    if cfg.get('trainval_digest') and cohort_digest(cohort, lc, np.r_[split['train'], split['val']]) != cfg['trainval_digest']:
+        raise ValueError(f"this is not the cohort {folder} was trained on (its genotypes, SNPs or labels differ; {cfg.get('cohort', '')}): "
+                         f"calibrate on the same file, label table and QC settings")
+    names = cohort.labels[lc].astype(str).values; classes = list(cfg['classes'])
+    pool = np.r_[split['train'], split['val']]                 # real individuals the test split never sees
+    bad = sorted(set(names[pool]) - set(classes))
+    if bad: raise ValueError(f"label(s) {bad} are not among the checkpoint's classes {classes}: not the training cohort")
+    return cohort, split, np.array([classes.index(k) if k in classes else -1 for k in names]), pool
+
 def calibrate_guidance(ckpt,                       # checkpoint folder written by `train_cohort` / `genediff train`
                        cohort:Cohort,              # the cohort it was trained on (its split.npz indexes this cohort)
-                       sampler:str='ddim', steps:int|None=50, spacing:str='logsnr', # the sampler the weight is for
-                       decoder:str='mosaic',       # how the gate's samples are decoded (as `generate` will decode them)
-                       tol:float=0.1, seed:int=0,
+                       sc:SamplingConfig|None=None,# the sampler, steps, spacing and decoder the weight is for, and the seed
+                                                   # (default: DDIM-50, mosaic decoding, seed 0); its guidance is ignored
+                       tol:float=0.1,
                        draws:int=1000,             # synthetic individuals per weight, at most (fewer when the answer is clear)
                        folds:int=5,                # cross-fitted reference classifiers
                        accept:float|None=None,     # see `guidance_search` (default tol / 2)
@@ -142,67 +215,28 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
                        overwrite:bool=False,       # replace an existing guidance.json
                        device=None, progress:bool=False)->dict:
     "Guidance weight whose samples carry their labels as often as unseen real individuals do (see `guidance_search`)"
+    sc = sc or SamplingConfig(steps=50); seed = sc.seed
     folder = Path(ckpt); model, emb, cfg = load_checkpoint(folder, device)
     if not cfg['n_classes']: raise ValueError("this model is unconditional: there is no guidance weight to calibrate")
-    if cfg.get('mode') == 'haplotype' and cohort.haps is not None and cohort.G.max() > 1: cohort = haplotype_cohort(cohort)   # what it learnt from
     if save: check_writable(folder/'guidance.json', overwrite)
     if draws < 1: raise ValueError(f"draws must be at least 1, got {draws}")
     if not 0 < tol < 1: raise ValueError(f"tol must lie in (0, 1), got {tol}")
-    if sampler != 'ddpm' and steps is not None and not 1 <= steps <= cfg['T']: raise ValueError(f"steps must lie in 1..{cfg['T']} (the model's T), got {steps}")
+    if sc.sampler != 'ddpm' and sc.steps is not None and not 1 <= sc.steps <= cfg['T']: raise ValueError(f"steps must lie in 1..{cfg['T']} (the model's T), got {sc.steps}")
     if cohort.m != emb.m: raise ValueError(f"the checkpoint's embedding has {emb.m} SNPs but the cohort {cohort.m}: not the training cohort")
-    split = read_split(folder)
-    if max(int(v.max()) for v in split.values() if len(v)) >= cohort.n:
-        raise ValueError(f"the checkpoint's split indexes more than the cohort's {cohort.n} individuals: not the training cohort")
-    lc = cfg['label_col']
-    if lc not in cohort.labels.columns: raise ValueError(f"the cohort has no label column {lc!r} (the checkpoint was trained on it)")
-    if cfg.get('trainval_digest') and cohort_digest(cohort, lc, np.r_[split['train'], split['val']]) != cfg['trainval_digest']:
-        raise ValueError(f"this is not the cohort {folder} was trained on (its genotypes, SNPs or labels differ; {cfg.get('cohort', '')}): "
-                         f"calibrate on the same file, label table and QC settings")
-    names = cohort.labels[lc].astype(str).values; classes = list(cfg['classes'])
-    pool = np.r_[split['train'], split['val']]                 # real individuals the test split never sees
-    bad = sorted(set(names[pool]) - set(classes))
-    if bad: raise ValueError(f"label(s) {bad} are not among the checkpoint's classes {classes}: not the training cohort")
-    y = np.array([classes.index(k) if k in classes else -1 for k in names])
+    cohort, split, y, pool = calibration_cohort(folder, cohort, cfg)
     a_real = crossfit_accuracy(emb, cohort.G[pool], y[pool], folds, seed=seed, repeats=repeats)
-    clf = gate_classifier(emb, cohort.G[split['train']], y[split['train']])   # the gate's classifier scores the synthetic
     rng = np.random.default_rng(model_seed(seed, cfg['model']))   # each architecture its own noise: five models, five measurements
-    ys_all = rng.permutation(label_counts(draws, classes, cfg['label_freq']))
-    chunk, accept_ = max(len(split['val']), 200), tol / 2 if accept is None else accept
-    counts, log = {}, {}
-    decode = decoder_for(SamplingConfig(decoder=decoder), emb, load_panel(folder, emb) if decoder == 'mosaic' else None)
-    def ratio_at(w, early=True):
-        hits = n = 0
-        for s in range(0, draws, chunk):
-            ys = ys_all[s:s + chunk]                          # fresh noise at every weight and chunk, so pooled draws average out
-            sc = SamplingConfig(sampler, steps, spacing, w, seed=int(rng.integers(2**31)), decoder=decoder)
-            X = sample_embeddings(model, cfg, emb, ys, len(ys), sc, device, progress)
-            F = emb.encode(decode(X, rng, ys))[:, emb.mask]   # the genotypes a user receives, re-encoded for the gate
-            hits += int((clf.predict(F) == ys).sum()); n += len(ys)
-            r, se = hits / n / a_real, ratio_se(hits / n, n, a_real, len(pool))
-            if early and abs(abs(r - 1) - accept_) > 3 * se: break   # clearly outside or clearly inside the accepted band: decided
-        h0, n0 = counts.get(float(w), (0, 0)); counts[float(w)] = (h0 + hits, n0 + n)
-        log[float(w)] = dict(n=int(n), se=round(se, 4))
-        return r
-    res = guidance_search(ratio_at, tol, accept)
-    for t in res['tried']: t.update(log[t['w']])
-    res.update(decoder=decoder, sampler=sampler, steps=steps if sampler != 'ddpm' else cfg['T'], spacing=spacing, tol=tol, seed=seed, run_id=cfg.get('run_id'),
+    gd = GateDraws(model, emb, cfg, dataclasses.replace(sc, guidance=0.), load_panel(folder, emb) if sc.decoder == 'mosaic' else None,
+                   gate_classifier(emb, cohort.G[split['train']], y[split['train']]), a_real, len(pool),
+                   rng.permutation(label_counts(draws, list(cfg['classes']), cfg['label_freq'])), rng,
+                   max(len(split['val']), 200), tol / 2 if accept is None else accept, device, progress)
+    res = guidance_search(gd, tol, accept)
+    for t in res['tried']: t.update(gd.log[t['w']])
+    steps = sc.steps if sc.sampler != 'ddpm' else cfg['T']
+    res.update(decoder=sc.decoder, sampler=sc.sampler, steps=steps, spacing=sc.spacing, tol=tol, seed=seed, run_id=cfg.get('run_id'),
                reference='cross-fitted', folds=folds, repeats=repeats, acc_real=a_real, n_real=int(len(pool)), draws=draws,
-               se=log[res['w']]['se'], fitted=False, searched=dict(w=res['w'], ratio=res['ratio']))
-    if fit and res['w'] != 0 and len(counts) >= 2:          # w = 0 accepted is the paper's plain model: nothing to refine
-        near = lambda w0: {v: counts[v] for v in sorted(counts, key=lambda v: (abs(v - w0), v))[:3]}
-        f = fit_guidance(near(res['w']), a_real)
-        if f is not None:
-            lo, hi = min(near(res['w'])), max(near(res['w'])); pad = max(hi - lo, 0.1) / 2
-            w1 = round(float(np.clip(f['w'], lo - pad, hi + pad)), 3)  # may step a little beyond the weights tried
-            r1 = ratio_at(w1, early=False)                     # a full, fresh set of draws where the fit points
-            res['tried'].append(dict(w=w1, ratio=float(r1), **log[w1], fit=True))
-            pts = near(w1); f = fit_guidance(pts, a_real)
-            if f is not None:     # as far beyond the weights drawn at as the fit's step may go; `w_se` says how far to trust it
-                lo, hi = min(pts), max(pts); pad = max(hi - lo, 0.1) / 2
-                w = round(float(np.clip(f['w'], lo - pad, hi + pad)), 2)
-                acc, acc_se = f['acc_at'](w)
-                se = acc / a_real * np.sqrt((acc_se / acc) ** 2 + (1 - a_real) / (a_real * len(pool)))
-                res.update(w=w, ratio=acc / a_real, se=round(float(se), 4), passed=bool(abs(acc / a_real - 1) <= tol),
-                           fitted=True, w_se=round(f['w_se'], 4), fit_weights=sorted(pts), n_fit=int(sum(c[1] for c in pts.values())))
+               se=gd.log[res['w']]['se'], fitted=False, searched=dict(w=res['w'], ratio=res['ratio']))
+    if fit: res = refine_guidance(res, gd)
     if save: _write_json(res, folder/'guidance.json')
     return res
+

@@ -105,9 +105,7 @@ def decoder_for(sc:SamplingConfig, emb:GeneEmbedding, panel:MosaicDecoder|None=N
     if sc.decoder != 'mosaic': return lambda X, rng, y=None: emb.decode(X, sc.decoder, rng)
     if panel is None: raise ValueError("decoder='mosaic' needs the checkpoint's training panel (panel.npz): pass a checkpoint "
                                        "folder or panel=, or use decoder='round'")
-    if sc.switch is not None or sc.temperature is not None:
-        panel = MosaicDecoder(emb, panel.panel, sc.switch or panel.switch, sc.temperature or panel.temperature, panel.labels, panel.cross)
-    return panel.decode
+    return panel.subset(switch=sc.switch, temperature=sc.temperature).decode
 
 def generate(ckpt,                      # checkpoint folder, or a (model, embedding, config) tuple
              n:int=1000,                # individuals to generate

@@ -213,7 +213,7 @@ def test_calibrated_guidance(trained, small_pop):
     with pytest.raises(FileNotFoundError, match='genediff calibrate'): generate(trained.out, 4, guidance='calibrated', progress=False)
     with pytest.raises(ValueError, match="'calibrated'"): generate(trained.out, 4, guidance='sharp', progress=False)
     sp = trained.split
-    r = calibrate_guidance(trained.out, small_pop, steps=10, draws=300)
+    r = calibrate_guidance(trained.out, small_pop, SamplingConfig(steps=10), draws=300)
     assert r['tried'][0]['w'] == 0 and r['reference'] == 'cross-fitted' and r['n_real'] == len(sp['train']) + len(sp['val'])
     assert r['passed'] == (abs(r['ratio'] - 1) <= 0.1)
     if r['fitted']:     # refined between the weights it drew at, and estimated from all their draws
@@ -223,7 +223,7 @@ def test_calibrated_guidance(trained, small_pop):
     assert all(0 < t['n'] <= 300 and t['se'] > 0 for t in r['tried'])
     # the test split's genotypes do not enter: scrambling them leaves the result unchanged
     G = small_pop.G.copy(); G[sp['test']] = np.random.default_rng(1).integers(0, 3, G[sp['test']].shape).astype(G.dtype)
-    r2 = calibrate_guidance(trained.out, dataclasses.replace(small_pop, G=G, haps=None), steps=10, draws=300, save=False)
+    r2 = calibrate_guidance(trained.out, dataclasses.replace(small_pop, G=G, haps=None), SamplingConfig(steps=10), draws=300, save=False)
     assert r2['tried'] == r['tried']
     assert generate(trained.out, 6, sampler='ddim', steps=10, guidance='calibrated', progress=False).meta['guidance'] == r['w']
     with pytest.raises(FileExistsError): calibrate_guidance(trained.out, small_pop)
