@@ -27,7 +27,7 @@ quick: setup
 test: setup
 	$(BIN)/nbdev_test --n_workers 1 --timing --file_re '^0'
 	$(BIN)/genediff-paper --preset quick
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q --durations=10 tests
 
 export: setup
 	$(BIN)/nbdev_export

@@ -301,7 +301,7 @@ class MosaicDecoder:
         if not 0 < switch < 1: raise ValueError(f"switch must be a probability in (0, 1), got {switch}")
         if not temperature > 0: raise ValueError(f"temperature must be positive, got {temperature}")
         if labels is not None and len(labels) != len(P): raise ValueError(f"{len(labels)} labels for {len(P)} panel rows")
-        self.emb, self.panel, self.switch, self.temperature, self.mem_mb = emb, P.astype(np.int8), float(switch), float(temperature), mem_mb
+        self.emb, self.panel, self.switch, self.temperature, self.mem_mb = emb, P.astype(np.int8, copy=False), float(switch), float(temperature), mem_mb
         if not 0 <= cross <= 1: raise ValueError(f"cross must be a share in [0, 1], got {cross}")
         self.labels, self.cross = (None if labels is None else np.asarray(labels, np.int64)), float(cross)
         self.R = np.empty((len(P), emb.n_genes, emb.config.token_len), np.float32)   # the panel's block coordinates,

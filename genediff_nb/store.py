@@ -129,7 +129,7 @@ class ZarrCohort:
         vid = np.where(np.isin(vid, ('', '.')), np.char.add(np.char.add(chrom, ':'), pos.astype(str)), vid)
         snps = pd.DataFrame({'chrom': chrom, 'pos': pos, 'id': vid, 'ref': A[:, 0], 'alt': A[:, 1] if A.shape[1] > 1 else ''}).iloc[sites].reset_index(drop=True)
         samples = _str(root['sample_id'][:])
-        miss = (gt < 0).any(-1); g = gt.clip(0, 1).sum(-1).astype(np.int8)   # (m, n) missing flags and allele counts
+        miss = (gt < 0).any(-1); g = gt.clip(0, 1).sum(-1, dtype=np.int8)    # (m, n) missing flags and allele counts (int8 throughout)
         def site_stats(ks):
             gk, mk = g[:, ks], miss[:, ks]
             return da.compute(da.stack([((gk == k) & ~mk).sum(1) for k in range(3)]), mk.sum(1))

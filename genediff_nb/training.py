@@ -90,12 +90,14 @@ def barrier():
 
 class TokenStore:
     "Embedded individuals in a Zarr array (n, G, L) that training streams from, a few chunks in memory at a time"
-    def __init__(self, path, cache_chunks:int=8):
+    def __init__(self, path,
+                 cache_mb:int=256):  # chunks kept in memory (at least one); training shuffles rows within a window of that many chunks
         import zarr
         self.path = Path(path)
         try: self.z = zarr.open_array(str(self.path), mode='r')
         except Exception as e: raise ValueError(f"{self.path} is not a readable token store ({type(e).__name__}): train again with --overwrite") from None
-        self.rows, self.cache_chunks, self._cache = self.z.chunks[0], cache_chunks, {}
+        self.rows, self._cache = self.z.chunks[0], {}
+        self.cache_chunks = max(1, int(cache_mb * 2**20 // (4 * self.rows * int(np.prod(self.z.shape[1:])))))
     def __len__(self): return self.z.shape[0]
     @property
     def shape(self): return tuple(self.z.shape)
@@ -430,7 +432,7 @@ def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
         barrier()
         if not writer: emb = GeneEmbedding.load_file(out/'embedding.npz'); run_id = emb.run_id   # every rank: rank 0's embedding
     tr, va = split['train'], split['val']; yt = torch.from_numpy(np.asarray(y)).long()
-    if chunked: Xtr, Xva = (TokenStore(out/TOKENS/f'{k}.zarr') for k in ('train', 'val'))
+    if chunked: Xtr, Xva = TokenStore(out/TOKENS/'train.zarr'), TokenStore(out/TOKENS/'val.zarr', cache_mb=64)   # val: read in order
     else: X = torch.from_numpy(emb.encode(c.G)); Xtr, Xva = X[tr], X[va]
     freq = np.bincount(y[tr], minlength=len(classes)) / len(tr) if has_labels else np.array([])
     digests = [cohort_digest(c, label_col), cohort_digest(c, label_col, np.r_[tr, va])] if writer else [None, None]   # a pass over
@@ -440,6 +442,7 @@ def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
                  trainval_digest=digests[1])   # what calibration may read: never the test split
     model, hist = train(Xtr, yt[tr], Xva, yt[va], emb.mask, len(classes), cfg, out, device, overwrite, resuming,
                         stop_after, progress, extra)
+    X = Xtr = Xva = None                                     # the tokens (or their cached chunks) go before calibration starts
     config = dict(train=asdict(cfg), model=cfg.model, model_cfg=dict(cfg.model_cfg), shape=list(emb.shape),
                   n_classes=len(classes), T=cfg.T, **extra)
     if not writer: return TrainResult(model, emb, hist, config, split, out, None)   # rank 0 calibrates and writes
