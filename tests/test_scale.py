@@ -1,7 +1,8 @@
 """Cohorts larger than memory and more than one process: a VCF -> VCF Zarr -> cohort round trip is lossless (missing
 calls included), the chunked embedding fitted by a 2-worker Dask LocalCluster equals the in-memory fit, and a
 `torchrun --standalone --nproc_per_node 2` run (gloo on CPU) gives the weights of the single-process run, on an
-in-memory cohort and on a chunked one, and draws one valid VCF across its processes."""
+in-memory cohort and on a chunked one, and draws one valid VCF across its processes; `--dask-scheduler tcp://...` sends
+the store's chunked work to that cluster and changes nothing in the result."""
 import json, subprocess, sys
 from pathlib import Path
 import numpy as np, pytest, torch
@@ -93,6 +94,19 @@ def test_torchrun_equals_single_process(files, single, tmp_path):
     assert (single['c.vcz'][0]/'tokens'/'train.zarr').exists()
     e = [np.load(single[s][0]/'embedding.npz')['load'] for s in ('c.vcf.gz', 'c.vcz')]
     assert np.array_equal(*e)                                                          # the store's run fits the same embedding
+
+
+def test_scheduler_address_equals_single_process(files, single, tmp_path):
+    "`genediff train STORE --dask-scheduler tcp://...` runs the store's chunked work on that cluster and gives the single run's embedding and weights"
+    from dask.distributed import LocalCluster
+    d, _ = files
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cl:
+        assert cl.scheduler_address.startswith('tcp://')
+        s = genediff('train', d/'c.vcz', '--labels', d/'c.tsv', '--out', tmp_path/'dask', *TRAIN, '--dask-scheduler', cl.scheduler_address)
+        ran = len(cl.scheduler.task_prefixes)                                          # kinds of task the scheduler has seen
+    assert ran > 0, 'no task reached the cluster'                                      # the work went to the workers
+    assert np.array_equal(np.load(tmp_path/'dask'/'embedding.npz')['load'], np.load(single['c.vcz'][0]/'embedding.npz')['load'])
+    assert max_diff(weights(single['c.vcz'][0]), weights(tmp_path/'dask')) < 1e-5 and s['processes'] == 1
 
 
 def test_torchrun_sample_one_vcf(single, tmp_path):
