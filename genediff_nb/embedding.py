@@ -284,6 +284,10 @@ def roundtrip_report(emb:GeneEmbedding, G:np.ndarray, # held-out genotypes (n, m
                 explained_variance_per_gene=ev.tolist())
 
 # %% ../nbs/02_embedding.ipynb #d4114a9e
+def _check_mosaic(switch=None, temperature=None):
+    if switch is not None and not 0 < switch < 1: raise ValueError(f"switch must be a probability in (0, 1), got {switch}")
+    if temperature is not None and not temperature > 0: raise ValueError(f"temperature must be positive, got {temperature}")
+
 class MosaicDecoder:
     "Tokens -> mosaics of training rows, block by block, after Li & Stephens' (2003) copying model"
     def __init__(self, emb:GeneEmbedding,
@@ -298,8 +302,7 @@ class MosaicDecoder:
         if len(P) < 2: raise ValueError("a mosaic needs at least 2 training rows to copy from")
         if P.min() < 0 or P.max() > emb.config.ploidy:
             raise ValueError(f"panel values must be allele counts 0..{emb.config.ploidy} (ploidy of the embedding)")
-        if not 0 < switch < 1: raise ValueError(f"switch must be a probability in (0, 1), got {switch}")
-        if not temperature > 0: raise ValueError(f"temperature must be positive, got {temperature}")
+        _check_mosaic(switch, temperature)
         if labels is not None and len(labels) != len(P): raise ValueError(f"{len(labels)} labels for {len(P)} panel rows")
         self.emb, self.panel, self.switch, self.temperature, self.mem_mb = emb, P.astype(np.int8, copy=False), float(switch), float(temperature), mem_mb
         if not 0 <= cross <= 1: raise ValueError(f"cross must be a share in [0, 1], got {cross}")
@@ -368,12 +371,9 @@ class MosaicDecoder:
         if idx is not None:
             idx = np.asarray(idx); d.panel, d.R, d.RR = self.panel[idx], self.R[idx], self.RR[idx]
             d.labels = None if self.labels is None else self.labels[idx]
-        if switch is not None:
-            if not 0 < switch < 1: raise ValueError(f"switch must be a probability in (0, 1), got {switch}")
-            d.switch = float(switch)
-        if temperature is not None:
-            if not temperature > 0: raise ValueError(f"temperature must be positive, got {temperature}")
-            d.temperature = float(temperature)
+        _check_mosaic(switch, temperature)
+        if switch is not None: d.switch = float(switch)
+        if temperature is not None: d.temperature = float(temperature)
         return d
 
     def save(self, path, overwrite:bool=False)->Path:

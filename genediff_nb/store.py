@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from .cohorts import Cohort, qc_plan, _meta, label_rows, _check_vcf_file
 
 # %% auto #0
-__all__ = ['to_zarr', 'on_rank0', 'ZarrCohort']
+__all__ = ['to_zarr', 'ZarrCohort']
 
 # %% ../nbs/01a_store.ipynb #73893f40
 def _is_vcf(p:Path)->bool: return p.name.lower().endswith(('.vcf', '.vcf.gz', '.vcf.bgz', '.bcf'))
@@ -82,19 +82,6 @@ def _str(a)->np.ndarray:
     "A Zarr string array (NumPy's variable-width StringDType) as fixed-width unicode"
     return np.array(np.asarray(a).tolist(), dtype=str)
 
-def on_rank0(fn):
-    "`fn()` computed by rank 0 alone and sent to every rank under `torch.distributed` (its error raised on every rank); else just `fn()`"
-    import torch.distributed as dist
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return fn()
-    box = [None]
-    if dist.get_rank() == 0:
-        try: box[0] = (True, fn())
-        except Exception as e: box[0] = (False, e)
-    dist.broadcast_object_list(box, src=0)
-    ok, value = box[0]
-    if not ok: raise value
-    return value
-
 def _site_classes(A:np.ndarray)->np.ndarray:
     "Per variant of the (variants, alleles) strings: 'ok' for a biallelic SNP, else the reason `read_vcf` drops it (no_alt, multiallelic, not_snp)"
     ref, alt = A[:, 0], (A[:, 1] if A.shape[1] > 1 else np.full(len(A), ''))
@@ -138,6 +125,7 @@ class ZarrCohort:
                 raise ValueError(f"{self.path}: non-diploid genotype calls (mixed ploidy); only diploid calls are supported")
             ph = bool(da.from_zarr(root['call_genotype_phased'])[sites].all().compute()) if 'call_genotype_phased' in root else False
             return ph, qc_plan(miss.mean(0).compute(), site_stats, snps, samples, self.source, dropped, maf, max_missing, max_sample_missing, min_mac)
+        from genediff_nb.training import on_rank0
         phased, p = on_rank0(scan)
         s, j = p['samples'], p['sites']
         self.G = da.where(miss[j][:, s], p['mode'][j][:, None], g[j][:, s]).astype(np.int8).T       # (n, m), missing imputed

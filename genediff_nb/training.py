@@ -19,9 +19,9 @@ from .models import get_model, PAPER_CONDITIONING
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'TOKENS', 'MODES', 'TrainConfig', 't_levels', 'validation_loss', 'dist_info', 'init_distributed',
-           'barrier', 'TokenStore', 'write_tokens', 'lr_factor', 'Run', 'setup_run', 'restore_run', 'train_epoch',
-           'validate_epoch', 'save_run', 'train', 'TrainResult', 'rows', 'mosaic_panel', 'cohort_digest', 'clear_run',
-           'read_split', 'run_ids', 'check_run', 'haplotype_cohort', 'haplotype_split', 'train_cohort',
+           'barrier', 'on_rank0', 'TokenStore', 'write_tokens', 'lr_factor', 'Run', 'setup_run', 'restore_run',
+           'train_epoch', 'validate_epoch', 'save_run', 'train', 'TrainResult', 'rows', 'mosaic_panel', 'cohort_digest',
+           'clear_run', 'read_split', 'run_ids', 'check_run', 'haplotype_cohort', 'haplotype_split', 'train_cohort',
            'load_checkpoint']
 
 # %% ../nbs/05_training.ipynb #6beb6c6c
@@ -87,6 +87,19 @@ def barrier():
     "Wait for every process of a distributed run (nothing to wait for in a single process)"
     import torch.distributed as dist
     if dist_info()[1] > 1: dist.barrier()
+
+def on_rank0(fn):
+    "`fn()` computed by rank 0 alone and sent to every rank under `torch.distributed` (its error raised on every rank); else just `fn()`"
+    rank, world = dist_info()
+    if world == 1: return fn()
+    box = [None]
+    if rank == 0:
+        try: box[0] = (True, fn())
+        except Exception as e: box[0] = (False, e)
+    torch.distributed.broadcast_object_list(box, src=0)
+    ok, value = box[0]
+    if not ok: raise value
+    return value
 
 class TokenStore:
     "Embedded individuals in a Zarr array (n, G, L) that training streams from, a few chunks in memory at a time"
@@ -435,8 +448,7 @@ def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
     if chunked: Xtr, Xva = TokenStore(out/TOKENS/'train.zarr'), TokenStore(out/TOKENS/'val.zarr', cache_mb=64)   # val: read in order
     else: X = torch.from_numpy(emb.encode(c.G)); Xtr, Xva = X[tr], X[va]
     freq = np.bincount(y[tr], minlength=len(classes)) / len(tr) if has_labels else np.array([])
-    digests = [cohort_digest(c, label_col), cohort_digest(c, label_col, np.r_[tr, va])] if writer else [None, None]   # a pass over
-    if world > 1: torch.distributed.broadcast_object_list(digests, src=0)                                             # the cohort each: once
+    digests = on_rank0(lambda: [cohort_digest(c, label_col), cohort_digest(c, label_col, np.r_[tr, va])])   # a pass over the cohort each: once
     extra = dict(classes=[str(k) for k in classes], label_col=label_col, label_freq=freq.tolist(),
                  cohort=repr(c), n_train=len(tr), n_val=len(va), run_id=run_id, mode=mode, cohort_digest=digests[0],
                  trainval_digest=digests[1])   # what calibration may read: never the test split
