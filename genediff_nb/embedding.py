@@ -9,6 +9,7 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, pandas as pd
 import scipy.sparse as sps
+import torch
 from .core import atomic_path
 from .cohorts import Cohort, assign_genes, SNP_COLS, as_str_array
 
@@ -307,10 +308,10 @@ class MosaicDecoder:
         self.emb, self.panel, self.switch, self.temperature, self.mem_mb = emb, P.astype(np.int8, copy=False), float(switch), float(temperature), mem_mb
         if not 0 <= cross <= 1: raise ValueError(f"cross must be a share in [0, 1], got {cross}")
         self.labels, self.cross = (None if labels is None else np.asarray(labels, np.int64)), float(cross)
-        self.R = np.empty((len(P), emb.n_genes, emb.config.token_len), np.float32)   # the panel's block coordinates,
-        step = max(1, 2**26 // (4 * emb.n_padded * emb.config.token_len))            # 64 MB of tokens at a time
-        for i in range(0, len(P), step): self.R[i:i + step] = self._raw(emb.encode(self.panel[i:i + step]))
-        self.RR = (self.R ** 2).sum(-1)                      # their squared norms (N, n_genes)
+        self.R = np.empty((emb.n_genes, emb.config.token_len, len(P)), np.float32)   # the panel's block coordinates, block-major
+        step = max(1, 2**26 // (4 * emb.n_padded * emb.config.token_len))            # (each block's rows one matrix); 64 MB of tokens at a time
+        for i in range(0, len(P), step): self.R[..., i:i + step] = self._raw(emb.encode(self.panel[i:i + step])).transpose(1, 2, 0)
+        self.RR = (self.R ** 2).sum(1)                       # their squared norms (n_genes, N)
 
     def _raw(self, X)->np.ndarray:
         "Standardised tokens -> each block's PCA coordinates in allele-count units (padding dropped)"
@@ -319,7 +320,7 @@ class MosaicDecoder:
 
     def _prior(self, y)->np.ndarray:
         "(b, N) where each sample may copy from: uniform over the panel, or over the rows of its own class"
-        N = len(self.R)
+        N = self.R.shape[-1]
         if y is None or self.labels is None: return np.full((1 if y is None else len(y), N), 1 / N, np.float32)
         M = (self.labels[None, :] == np.asarray(y)[:, None]).astype(np.float32); k = M.sum(1, keepdims=True)
         if (k == 0).any(): raise ValueError(f"no panel rows of class(es) {sorted(set(np.asarray(y)[k[:, 0] == 0].tolist()))} to copy from")
@@ -340,17 +341,20 @@ class MosaicDecoder:
               y=None,   # (n,) class of each sample: with panel labels, a sample copies rows of its class only
              )->np.ndarray:
         "(n, n_genes) the training row each sample copies in each block, drawn by forward filtering, backward sampling"
-        rng = np.random.default_rng(seed); Q = self._raw(X); N, G = len(self.R), self.emb.n_genes
+        rng = np.random.default_rng(seed); Q = torch.from_numpy(self._raw(X)); N, G = self.R.shape[-1], self.emb.n_genes
+        R, RR = torch.from_numpy(self.R), torch.from_numpy(self.RR)
         if y is not None and len(y) != len(Q): raise ValueError(f"{len(y)} labels for {len(Q)} samples")
         rho, B = self.switch, max(1, int(self.mem_mb * 2**20 // (4 * N * G)))
         out = np.zeros((len(Q), G), np.int64)
         for s in range(0, len(Q), B):
-            q = Q[s:s + B]; b = len(q); A = np.empty((G, b, N), np.float32)
-            pi = np.broadcast_to(self._prior(None if y is None else y[s:s + B]), (b, N)); a = pi.copy()
+            q = Q[s:s + B]; b = len(q); A = torch.empty((G, b, N))
+            pi = np.ascontiguousarray(np.broadcast_to(self._prior(None if y is None else y[s:s + B]), (b, N)))
+            a, rpi = torch.from_numpy(pi.copy()), torch.from_numpy(rho * pi)
             for g in range(G):                                 # forward: P(copying row j at block g | tokens up to g)
-                d = (q[:, g] ** 2).sum(1)[:, None] + self.RR[None, :, g] - 2 * q[:, g] @ self.R[:, g].T
-                a = np.exp(-(d - d.min(1, keepdims=True)) / self.temperature) * ((1 - rho) * a + rho * pi)
-                a /= a.sum(1, keepdims=True); A[g] = a
+                e = torch.addmm(RR[g], q[:, g], R[g], alpha=-2)    # squared distance to each row, less the sample's own |q|^2
+                e.sub_(e.amin(1, keepdim=True)).mul_(-1 / self.temperature).exp_()
+                a = e.mul_(a.mul_(1 - rho).add_(rpi)); a.div_(a.sum(1, keepdim=True)); A[g] = a
+            A = A.numpy()
             j = _draw(A[-1], rng); out[s:s + b, -1] = j
             for g in range(G - 2, -1, -1):                     # backward: stay on row j, or switch to a row drawn from A[g]
                 stay = (1 - rho) * A[g, np.arange(b), j]
@@ -369,7 +373,7 @@ class MosaicDecoder:
         import copy
         d = copy.copy(self); d.calibration = None
         if idx is not None:
-            idx = np.asarray(idx); d.panel, d.R, d.RR = self.panel[idx], self.R[idx], self.RR[idx]
+            idx = np.asarray(idx); d.panel, d.R, d.RR = self.panel[idx], np.ascontiguousarray(self.R[..., idx]), np.ascontiguousarray(self.RR[:, idx])
             d.labels = None if self.labels is None else self.labels[idx]
         _check_mosaic(switch, temperature)
         if switch is not None: d.switch = float(switch)

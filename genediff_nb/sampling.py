@@ -229,11 +229,18 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     base = panel.subset(sub)                                                                            # a subset's ratio is stricter
     X = sample_embeddings(model, cfg, emb, y, len(idx), SamplingConfig(steps=min(50, cfg['T']), seed=seed, decoder='round'), device, False)
     rows, chosen = [], None
-    for s in sorted(switches):
-        S = base.subset(switch=s).decode(X, seed, y)
-        r = privacy_report(S, base.panel, G_val)
+    def passes(s):
+        r = privacy_report(base.subset(switch=s).decode(X, seed, y), base.panel, G_val)
         ok = r['dcr_ratio'] >= min_dcr and r['mia_auc'] <= max_mia
         rows.append(dict(switch=s, dcr_ratio=round(r['dcr_ratio'], 4), mia_auc=round(r['mia_auc'], 4), identical=r['identical_match_rate'], passed=ok))
-        if ok: chosen = s; break
+        return ok
+    cand = sorted(switches)
+    if passes(cand[0]): chosen = cand[0]                   # the longest segments are private enough: the common case on real cohorts
+    else:                                                  # else bisect the rest: privacy grows with the switch rate, so the smallest
+        lo, hi = 1, len(cand) - 1                          # rate that passes is found in log2(len) decodes, not len
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if passes(cand[mid]): chosen, hi = cand[mid], mid - 1
+            else: lo = mid + 1
     panel.switch = chosen if chosen is not None else max(switches)   # none private enough: the shortest segments (the privacy check warns)
     return dict(switch=panel.switch, passed=chosen is not None, tried=rows, n=n, panel_rows=len(base.panel))
