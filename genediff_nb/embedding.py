@@ -294,7 +294,8 @@ class MosaicDecoder:
     def __init__(self, emb:GeneEmbedding,
                  panel:np.ndarray,        # (n_train, m) the training rows (haplotypes 0/1 or genotypes 0/1/2) the embedding was fitted on
                  switch:float=0.02,       # probability of copying another row from one block to the next
-                 temperature:float=3.0,   # emission scale, in squared allele counts within a block's PCA subspace
+                 temperature:float=3.0,   # emission scale, in squared allele counts within a block's PCA subspace (inf: the tokens
+                                          # are ignored and rows are copied by the prior alone, as HAPGEN (Su et al. 2011) simulates)
                  labels=None,             # (n_train,) class index of each row: a sample of class k copies rows of class k ...
                  cross:float=0.,          # ... except for this share of its copying prior, spread over the other classes' rows
                  mem_mb:int=256):         # memory of the forward pass; sets how many samples are decoded at once
@@ -351,15 +352,17 @@ class MosaicDecoder:
             pi = np.ascontiguousarray(np.broadcast_to(self._prior(None if y is None else y[s:s + B]), (b, N)))
             a, rpi = torch.from_numpy(pi.copy()), torch.from_numpy(rho * pi)
             for g in range(G):                                 # forward: P(copying row j at block g | tokens up to g)
-                e = torch.addmm(RR[g], q[:, g], R[g], alpha=-2)    # squared distance to each row, less the sample's own |q|^2
-                e.sub_(e.amin(1, keepdim=True)).mul_(-1 / self.temperature).exp_()
-                a = e.mul_(a.mul_(1 - rho).add_(rpi)); a.div_(a.sum(1, keepdim=True)); A[g] = a
+                a = a.mul_(1 - rho).add_(rpi)                  # the copying prior's step ...
+                if np.isfinite(self.temperature):              # ... times the emission of the block's token
+                    e = torch.addmm(RR[g], q[:, g], R[g], alpha=-2)    # squared distance to each row, less the sample's own |q|^2
+                    a = e.sub_(e.amin(1, keepdim=True)).mul_(-1 / self.temperature).exp_().mul_(a)
+                a.div_(a.sum(1, keepdim=True)); A[g] = a
             A = A.numpy()
             j = _draw(A[-1], rng); out[s:s + b, -1] = j
             for g in range(G - 2, -1, -1):                     # backward: stay on row j, or switch to a row drawn from A[g]
                 stay = (1 - rho) * A[g, np.arange(b), j]
                 sw = rng.random(b) * (stay + rho * pi[np.arange(b), j]) >= stay
-                if sw.any(): j = j.copy(); j[sw] = _draw(A[g, sw] * pi[sw], rng)
+                if sw.any(): j = j.copy(); j[sw] = _draw(A[g, sw], rng)   # the row before a switch: by its forward weight alone
                 out[s:s + b, g] = j
         return out
 
