@@ -128,8 +128,9 @@ def parser()->argparse.ArgumentParser:
                    "allele count (the paper's), or the floor or ceiling of the reconstructed dosage at random")
     s.add_argument('--switch', type=_number(float, 0, 1, lo_open=True, hi_open=True), help='mosaic: probability of copying another '
                    'training row from one block to the next (omitted: the checkpoint\'s, 0.02); higher: shorter copied segments')
-    s.add_argument('--temperature', type=_number(float, 0, lo_open=True), help='mosaic: how loosely the copied segments follow '
-                   'the tokens, in squared allele counts (omitted: the checkpoint\'s, 3)')
+    s.add_argument('--temperature', type=lambda v: float('inf') if v.strip().lower() == 'inf' else _number(float, 0, lo_open=True)(v),
+                   help='mosaic: how loosely the copied segments follow the tokens, in squared allele counts; inf: not at all '
+                        '(the copying prior alone) (omitted: the checkpoint\'s, as its calibration chose)')
     s.add_argument('--mix', type=_mix, help="label mix as class=weight pairs, e.g. 'case=1,control=1' "
                                             "(omitted: the training split's label frequencies)")
     s.add_argument('--sampler', choices=SAMPLERS, help="ancestral DDPM over all T steps (the paper), or the deterministic few-step "

@@ -252,7 +252,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                 else: lo = mid + 1
         if chosen is None: continue
         w = hamming_w1(chosen[1], G_val); score = w['W1_within'] + w['W1_between']   # the field's distance to the real rows (val)
-        rows.append(dict(temperature=dec.temperature, switch=chosen[0], W1_within=round(w['W1_within'], 3), W1_between=round(w['W1_between'], 3), chosen_for_t=True))
+        rows.append(dict(temperature=dec.temperature, switch=chosen[0], cross=dec.cross, W1_within=round(w['W1_within'], 3), W1_between=round(w['W1_between'], 3), chosen_for_t=True))
         if best is None or score < best[0]: best = (score, chosen[0], dec.temperature, dec.cross)
     if best is None: panel.switch = max(switches)          # none private enough: the shortest segments, the tokens' temperature (the privacy check warns)
     else: _, panel.switch, panel.temperature, panel.cross = best
