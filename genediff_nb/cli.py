@@ -37,6 +37,10 @@ def _number(kind, lo=None, hi=None, lo_open=False, hi_open=False, what=''):
         return v
     return conv
 
+def _json_number(v:float):
+    "A float for the JSON summary: inf (the mosaic's prior-only temperature) as the string 'inf', which strict JSON readers accept"
+    return 'inf' if v == float('inf') else v
+
 _count = _number(int, 1, what='a whole number of at least 1')     # epochs, steps, n, batch sizes, draws
 
 def _guidance(s:str):
@@ -277,7 +281,8 @@ def _train(a, out:Path, rank:int, world:int)->dict|None:
     return dict(out=str(out), run_id=r.config['run_id'], mode=mode, cohort=repr(c), model=a.model, epochs=len(h['epoch']), best_epoch=best + 1,
                 best_val_loss=h['val_loss'][best], val_recon=h['val_recon'][best], seconds=round(time.time() - t0, 1), processes=world,
                 qc=c.meta.get('qc'), privacy=priv,
-                mosaic=None if not cal else dict(switch=cal['switch'], passed=cal['passed'], cross=getattr(r.panel, 'cross', None)))
+                mosaic=None if not cal else dict(switch=cal['switch'], passed=cal['passed'], cross=getattr(r.panel, 'cross', None),
+                                                   temperature=_json_number(r.panel.temperature)))
 
 def cmd_sample(a)->dict|None:
     "`genediff sample` (under `torchrun`: each process draws its share of --n, rank 0 writes them as one output)"

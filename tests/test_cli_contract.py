@@ -271,3 +271,10 @@ def test_mosaic_decoder_needs_its_panel_and_copies_training_segments(cohort, ckp
     assert 'use --decoder round' in failed(gd('sample', '--checkpoint', no_panel, '--n', 3, '--out', d/'np.vcf.gz'))
     assert gd('sample', '--checkpoint', no_panel, '--n', 3, '--decoder', 'round', '--no-progress', '--out', d/'np.vcf.gz').returncode == 0
     assert 'settings of --decoder mosaic' in failed(gd('sample', '--checkpoint', ck, '--n', 3, '--decoder', 'round', '--switch', '0.1', '--out', d/'sw.vcf.gz'))
+    cal = json.loads(str(np.load(ck/'panel.npz')['calibration']))              # both temperatures tried after training, one kept
+    assert {r['temperature'] for r in cal['tried']} == {3.0, float('inf')} and cal['temperature'] in (3.0, float('inf'))
+    p = gd('sample', '--checkpoint', ck, '--n', 6, '--temperature', 'inf', '--no-progress', '--out', d/'pr.vcf.gz')
+    assert p.returncode == 0, p.stderr                                          # the copying prior alone: still copies, of the sample's class
+    pr = read_vcf(d/'pr.vcf.gz', d/'pr.labels.tsv').haps.reshape(-1, c.m)
+    for g in np.unique(gos): b = gos == g; assert all((panel[:, b] == h).all(1).any() for h in pr[:, b]), g
+    assert 'must lie in' in failed(gd('sample', '--checkpoint', ck, '--n', 3, '--temperature', '0', '--out', d/'t0.vcf.gz'), 2)
