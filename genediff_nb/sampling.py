@@ -212,15 +212,17 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      panel:MosaicDecoder,          # the run's mosaic decoder; its `switch` is set to the one chosen
                      G_val:np.ndarray, y_val=None, # held-out real rows (the validation split) and their classes
                      switches=(0.02, 0.05, 0.1, 0.2, 0.5, 0.9), # candidates, from long copied segments to single blocks
-                     temperatures=(None, np.inf),  # emission temperatures: the panel's own (the tokens choose the rows copied) and inf
-                                                   # (the copying prior alone: rows of the sample's class, tokens ignored); the one whose
-                                                   # private mosaics best match the validation rows' pairwise distances is kept
+                     settings=((None, None), (None, 0.), (np.inf, 0.)), # (temperature, cross-class share) pairs, None: the panel's own;
+                                                   # the tokens choosing rows of any class as held-out rows do, the tokens choosing rows
+                                                   # of the sample's class only, and inf: the copying prior alone (tokens ignored), rows
+                                                   # of its class; the one whose private mosaics best match the validation rows'
+                                                   # pairwise distances is kept
                      n:int|None=None,              # samples drawn (default: as many as the panel has rows, at most 4000, fewer beyond
                                                    # 10,000 SNPs: membership inference finds more members among more samples, so a few
                                                    # would flatter the rate; a larger panel is calibrated on a random n of its rows)
                      seed:int=0, device=None,
                      max_mia:float=0.55, min_dcr:float=1.0)->dict:
-    "Per temperature, the smallest switch rate whose mosaics sit no closer to the training rows than held-out rows do (DCR, MIA); of those, the truest"
+    "Per setting, the smallest switch rate whose mosaics sit no closer to the training rows than held-out rows do (DCR, MIA); of those, the truest"
     from genediff_nb.metrics import privacy_report
     from genediff_nb.benchmark import hamming_w1
     if y_val is not None and panel.labels is not None:          # a class the panel lacks cannot be decoded (nor drawn by the model)
@@ -236,13 +238,16 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     def passes(dec, s):
         S = dec.subset(switch=s).decode(X, seed, y); r = privacy_report(S, base.panel, G_val)
         ok = r['dcr_ratio'] >= min_dcr and r['mia_auc'] <= max_mia
-        rows.append(dict(temperature=dec.temperature, switch=s, dcr_ratio=round(r['dcr_ratio'], 4), mia_auc=round(r['mia_auc'], 4),
+        rows.append(dict(temperature=dec.temperature, cross=round(dec.cross, 4), switch=s, dcr_ratio=round(r['dcr_ratio'], 4), mia_auc=round(r['mia_auc'], 4),
                          identical=r['identical_match_rate'], passed=ok))
         return S if ok else None
-    cand = sorted(switches)
-    for t in temperatures:
+    cand, seen = sorted(switches), set()
+    for t, cross in settings:
         dec = base.subset(temperature=t)
-        if not np.isfinite(dec.temperature): dec.cross = 0.   # without the tokens, the class is all that keeps a mosaic's ancestry
+        if cross is not None: dec.cross = float(cross)
+        key = (dec.temperature, None if base.labels is None else dec.cross)   # without labels the share does not matter
+        if key in seen: continue
+        seen.add(key)
         chosen = (cand[0], passes(dec, cand[0]))           # the longest segments private enough: the common case on real cohorts
         if chosen[1] is None:                              # else bisect the rest: privacy grows with the switch rate, so the smallest
             chosen, lo, hi = None, 1, len(cand) - 1        # rate that passes is found in log2(len) decodes, not len
@@ -252,9 +257,9 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                 else: lo = mid + 1
         if chosen is None: continue
         w = hamming_w1(chosen[1], G_val); score = w['W1_within'] + w['W1_between']   # the field's distance to the real rows (val)
-        rows.append(dict(temperature=dec.temperature, switch=chosen[0], cross=dec.cross, W1_within=round(w['W1_within'], 3), W1_between=round(w['W1_between'], 3), chosen_for_t=True))
+        rows.append(dict(temperature=dec.temperature, cross=round(dec.cross, 4), switch=chosen[0], W1_within=round(w['W1_within'], 3), W1_between=round(w['W1_between'], 3), chosen_for_t=True))
         if best is None or score < best[0]: best = (score, chosen[0], dec.temperature, dec.cross)
-    if best is None: panel.switch = max(switches)          # none private enough: the shortest segments, the tokens' temperature (the privacy check warns)
+    if best is None: panel.switch = max(switches)          # none private enough: the shortest segments, the panel's own setting (the privacy check warns)
     else: _, panel.switch, panel.temperature, panel.cross = best
     return dict(switch=panel.switch, temperature=panel.temperature, cross=panel.cross, passed=best is not None, tried=rows, n=n,
                 panel_rows=len(base.panel))
