@@ -41,6 +41,10 @@ def _json_number(v:float):
     "A float for the JSON summary: inf (the mosaic's prior-only temperature) as the string 'inf', which strict JSON readers accept"
     return 'inf' if v == float('inf') else v
 
+def _temperature(s:str)->float:
+    "An argparse type: a positive number, or 'inf' (the mosaic's copying prior alone, tokens ignored)"
+    return float('inf') if s.strip().lower() == 'inf' else _number(float, 0, lo_open=True)(s)
+
 _count = _number(int, 1, what='a whole number of at least 1')     # epochs, steps, n, batch sizes, draws
 
 def _guidance(s:str):
@@ -132,7 +136,7 @@ def parser()->argparse.ArgumentParser:
                    "allele count (the paper's), or the floor or ceiling of the reconstructed dosage at random")
     s.add_argument('--switch', type=_number(float, 0, 1, lo_open=True, hi_open=True), help='mosaic: probability of copying another '
                    'training row from one block to the next (omitted: the checkpoint\'s, 0.02); higher: shorter copied segments')
-    s.add_argument('--temperature', type=lambda v: float('inf') if v.strip().lower() == 'inf' else _number(float, 0, lo_open=True)(v),
+    s.add_argument('--temperature', type=_temperature,
                    help='mosaic: how loosely the copied segments follow the tokens, in squared allele counts; inf: not at all '
                         '(the copying prior alone) (omitted: the checkpoint\'s, as its calibration chose)')
     s.add_argument('--mix', type=_mix, help="label mix as class=weight pairs, e.g. 'case=1,control=1' "

@@ -208,6 +208,17 @@ def check_checkpoint_privacy(r:TrainResult, c:Cohort,  # what `train_cohort` ret
     return privacy_check(syn.G, rows(c, tr, k, seed), rows(c, ho, k, seed))
 
 # %% ../nbs/05a_sampling.ipynb #05352f6a
+def _smallest_passing(cand:list, test)->tuple|None:
+    "(c, test(c)) for the smallest c of the sorted `cand` whose `test` is not None, or None: the smallest first, then bisection"
+    r = test(cand[0])                                      # the longest segments private enough: the common case on real cohorts
+    if r is not None: return cand[0], r
+    found, lo, hi = None, 1, len(cand) - 1                 # else bisect the rest: privacy grows with the switch rate, so the
+    while lo <= hi:                                        # smallest that passes takes log2(len) tests, not len
+        mid = (lo + hi) // 2; r = test(cand[mid])
+        if r is not None: found, hi = (cand[mid], r), mid - 1
+        else: lo = mid + 1
+    return found
+
 def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      panel:MosaicDecoder,          # the run's mosaic decoder; its `switch` is set to the one chosen
                      G_val:np.ndarray, y_val=None, # held-out real rows (the validation split) and their classes
@@ -248,13 +259,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
         key = (dec.temperature, None if base.labels is None else dec.cross)   # without labels the share does not matter
         if key in seen: continue
         seen.add(key)
-        chosen = (cand[0], passes(dec, cand[0]))           # the longest segments private enough: the common case on real cohorts
-        if chosen[1] is None:                              # else bisect the rest: privacy grows with the switch rate, so the smallest
-            chosen, lo, hi = None, 1, len(cand) - 1        # rate that passes is found in log2(len) decodes, not len
-            while lo <= hi:
-                mid = (lo + hi) // 2; S = passes(dec, cand[mid])
-                if S is not None: chosen, hi = (cand[mid], S), mid - 1
-                else: lo = mid + 1
+        chosen = _smallest_passing(cand, lambda s: passes(dec, s))
         if chosen is None: continue
         w = hamming_w1(chosen[1], G_val); score = w['W1_within'] + w['W1_between']   # the field's distance to the real rows (val)
         rows.append(dict(temperature=dec.temperature, cross=round(dec.cross, 4), switch=chosen[0], W1_within=round(w['W1_within'], 3), W1_between=round(w['W1_between'], 3), chosen_for_t=True))
