@@ -342,9 +342,11 @@ class MosaicDecoder:
               y=None,   # (n,) class of each sample: with panel labels, a sample copies rows of its class only
              )->np.ndarray:
         "(n, n_genes) the training row each sample copies in each block, drawn by forward filtering, backward sampling"
-        rng = np.random.default_rng(seed); Q = torch.from_numpy(self._raw(X)); N, G = self.R.shape[-1], self.emb.n_genes
+        rng = np.random.default_rng(seed)
+        if y is not None and len(y) != len(X): raise ValueError(f"{len(y)} labels for {len(X)} samples")
+        if not np.isfinite(self.temperature): return self._prior_paths(len(X), y, rng)   # the tokens do not matter
+        Q = torch.from_numpy(self._raw(X)); N, G = self.R.shape[-1], self.emb.n_genes
         R, RR = torch.from_numpy(self.R), torch.from_numpy(self.RR)
-        if y is not None and len(y) != len(Q): raise ValueError(f"{len(y)} labels for {len(Q)} samples")
         rho, B = self.switch, max(1, int(self.mem_mb * 2**20 // (4 * N * G)))
         out = np.zeros((len(Q), G), np.int64)
         for s in range(0, len(Q), B):
@@ -353,9 +355,8 @@ class MosaicDecoder:
             a, rpi = torch.from_numpy(pi.copy()), torch.from_numpy(rho * pi)
             for g in range(G):                                 # forward: P(copying row j at block g | tokens up to g)
                 a = a.mul_(1 - rho).add_(rpi)                  # the copying prior's step ...
-                if np.isfinite(self.temperature):              # ... times the emission of the block's token
-                    e = torch.addmm(RR[g], q[:, g], R[g], alpha=-2)    # squared distance to each row, less the sample's own |q|^2
-                    a = e.sub_(e.amin(1, keepdim=True)).mul_(-1 / self.temperature).exp_().mul_(a)
+                e = torch.addmm(RR[g], q[:, g], R[g], alpha=-2)        # ... times the emission of the block's token (squared
+                a = e.sub_(e.amin(1, keepdim=True)).mul_(-1 / self.temperature).exp_().mul_(a)   # distance to each row, less |q|^2)
                 a.div_(a.sum(1, keepdim=True)); A[g] = a
             A = A.numpy()
             j = _draw(A[-1], rng); out[s:s + b, -1] = j
@@ -365,6 +366,27 @@ class MosaicDecoder:
                 if sw.any(): j = j.copy(); j[sw] = _draw(A[g, sw], rng)   # the row before a switch: by its forward weight alone
                 out[s:s + b, g] = j
         return out
+
+    def _prior_draw(self, y:np.ndarray, rng)->np.ndarray:
+        "One row per class in `y` from the class-conditional copying prior `_prior`, without its (b, N) matrix"
+        N = len(self.panel); order = np.argsort(self.labels, kind='stable'); cnt = np.bincount(self.labels, minlength=int(y.max(initial=0)) + 1)
+        start, k = np.cumsum(cnt) - cnt, cnt[y]
+        if (k == 0).any(): raise ValueError(f"no panel rows of class(es) {sorted(set(y[k == 0].tolist()))} to copy from")
+        u = rng.random(len(y)); other = rng.random(len(y)) < np.where(k < N, self.cross, 0.)   # a single class has no others
+        i = np.where(other, np.floor(u * (N - k)), start[y] + np.floor(u * k)).astype(np.int64)
+        return order[np.where(other & (i >= start[y]), i + k, i)]            # the other classes' rows skip the own class's
+
+    def _prior_paths(self, n:int, y, rng)->np.ndarray:
+        "Paths under the copying prior alone (temperature inf): a Markov chain keeping its row, or with `switch` drawing one from the prior"
+        G = self.emb.n_genes; y = None if y is None or self.labels is None else np.asarray(y, np.int64); out = []
+        for s in range(0, n, max(1, 2**22 // G)):                           # 32 MB of paths at a time
+            b = min(n, s + max(1, 2**22 // G)) - s
+            sw = np.ones((b, G), bool); sw[:, 1:] = rng.random((b, G - 1)) < self.switch
+            r, g = np.nonzero(sw); P = np.zeros((b, G), np.int64)
+            P[r, g] = rng.integers(0, len(self.panel), len(r)) if y is None else self._prior_draw(y[s + r], rng)
+            last = np.maximum.accumulate(np.where(sw, np.arange(G), 0), axis=1)  # each block copies the row of its last switch
+            out.append(np.take_along_axis(P, last, 1))
+        return np.concatenate(out) if out else np.zeros((0, G), np.int64)
 
     def decode(self, X:np.ndarray, seed=None, y=None)->np.ndarray:
         "Tokens (n, n_padded, L) -> allele counts (n, m) int8: every block a copy of one training row's alleles (of class `y`)"

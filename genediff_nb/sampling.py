@@ -223,17 +223,16 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      panel:MosaicDecoder,          # the run's mosaic decoder; its `switch` is set to the one chosen
                      G_val:np.ndarray, y_val=None, # held-out real rows (the validation split) and their classes
                      switches=(0.02, 0.05, 0.1, 0.2, 0.5, 0.9), # candidates, from long copied segments to single blocks
-                     settings=((None, None), (None, 0.), (np.inf, 0.)), # (temperature, cross-class share) pairs, None: the panel's own;
-                                                   # the tokens choosing rows of any class as held-out rows do, the tokens choosing rows
-                                                   # of the sample's class only, and inf: the copying prior alone (tokens ignored), rows
-                                                   # of its class; the one whose private mosaics best match the validation rows'
-                                                   # pairwise distances is kept
+                     temperatures=(None, np.inf),  # None: the panel's own (the tokens choose the rows copied); inf: the copying
+                                                   # prior alone (tokens ignored); of the two, the truer private mosaic is kept
+                     shares=(0., 0.5, 1.),         # cross-class shares tried in turn, as fractions of the panel's fitted one (how
+                                                   # often held-out rows copy another class): the first with a private switch is kept
                      n:int|None=None,              # samples drawn (default: as many as the panel has rows, at most 4000, fewer beyond
                                                    # 10,000 SNPs: membership inference finds more members among more samples, so a few
                                                    # would flatter the rate; a larger panel is calibrated on a random n of its rows)
                      seed:int=0, device=None,
                      max_mia:float=0.55, min_dcr:float=1.0)->dict:
-    "Per setting, the smallest switch rate whose mosaics sit no closer to the training rows than held-out rows do (DCR, MIA); of those, the truest"
+    "Per temperature, the least cross-class copying and the smallest switch rate whose mosaics are private (DCR, MIA); of those, the truest"
     from genediff_nb.metrics import privacy_report
     from genediff_nb.benchmark import hamming_w1
     if y_val is not None and panel.labels is not None:          # a class the panel lacks cannot be decoded (nor drawn by the model)
@@ -252,18 +251,17 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
         rows.append(dict(temperature=dec.temperature, cross=round(dec.cross, 4), switch=s, dcr_ratio=round(r['dcr_ratio'], 4), mia_auc=round(r['mia_auc'], 4),
                          identical=r['identical_match_rate'], passed=ok))
         return S if ok else None
-    cand, seen = sorted(switches), set()
-    for t, cross in settings:
-        dec = base.subset(temperature=t)
-        if cross is not None: dec.cross = float(cross)
-        key = (dec.temperature, None if base.labels is None else dec.cross)   # without labels the share does not matter
-        if key in seen: continue
-        seen.add(key)
-        chosen = _smallest_passing(cand, lambda s: passes(dec, s))
+    cand = sorted(switches)
+    crosses = [0.] if base.labels is None else sorted({round(f * base.cross, 4) for f in shares})   # without labels the share does not matter
+    for t in dict.fromkeys(base.temperature if t is None else float(t) for t in temperatures):
+        for cross in crosses:                              # privacy grows with the share too; the sample's own class first
+            dec = base.subset(temperature=t); dec.cross = cross
+            chosen = _smallest_passing(cand, lambda s: passes(dec, s))
+            if chosen is not None: break
         if chosen is None: continue
         w = hamming_w1(chosen[1], G_val); score = w['W1_within'] + w['W1_between']   # the field's distance to the real rows (val)
-        rows.append(dict(temperature=dec.temperature, cross=round(dec.cross, 4), switch=chosen[0], W1_within=round(w['W1_within'], 3), W1_between=round(w['W1_between'], 3), chosen_for_t=True))
-        if best is None or score < best[0]: best = (score, chosen[0], dec.temperature, dec.cross)
+        rows.append(dict(temperature=t, cross=cross, switch=chosen[0], W1_within=round(w['W1_within'], 3), W1_between=round(w['W1_between'], 3), chosen_for_t=True))
+        if best is None or score < best[0]: best = (score, chosen[0], t, cross)
     if best is None: panel.switch = max(switches)          # none private enough: the shortest segments, the panel's own setting (the privacy check warns)
     else: _, panel.switch, panel.temperature, panel.cross = best
     return dict(switch=panel.switch, temperature=panel.temperature, cross=panel.cross, passed=best is not None, tried=rows, n=n,
