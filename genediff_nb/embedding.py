@@ -358,12 +358,11 @@ class MosaicDecoder:
                 e = torch.addmm(RR[g], q[:, g], R[g], alpha=-2)        # ... times the emission of the block's token (squared
                 a = e.sub_(e.amin(1, keepdim=True)).mul_(-1 / self.temperature).exp_().mul_(a)   # distance to each row, less |q|^2)
                 a.div_(a.sum(1, keepdim=True)); A[g] = a
-            A = A.numpy()
-            j = _draw(A[-1], rng); out[s:s + b, -1] = j
+            j = _draw(A[-1], rng); out[s:s + b, -1] = j; ar = np.arange(b)
             for g in range(G - 2, -1, -1):                     # backward: stay on row j, or switch to a row drawn from A[g]
-                stay = (1 - rho) * A[g, np.arange(b), j]
-                sw = rng.random(b) * (stay + rho * pi[np.arange(b), j]) >= stay
-                if sw.any(): j = j.copy(); j[sw] = _draw(A[g, sw], rng)   # the row before a switch: by its forward weight alone
+                stay = (1 - rho) * A[g].numpy()[ar, j]
+                sw = rng.random(b) * (stay + rho * pi[ar, j]) >= stay
+                if sw.any(): j = j.copy(); j[sw] = _draw(A[g][torch.from_numpy(sw)], rng)   # the row before a switch: by its forward weight alone
                 out[s:s + b, g] = j
         return out
 
@@ -429,6 +428,8 @@ class MosaicDecoder:
 
     def __repr__(self): return f"MosaicDecoder({len(self.panel)} training rows{'' if self.labels is None else f' (by class, {self.cross:.0%} across)'} x {self.emb.n_genes} blocks, switch {self.switch}, temperature {self.temperature})"
 
-def _draw(P:np.ndarray, rng)->np.ndarray:
-    "One index per row of the (unnormalised, non-negative) weights P"
-    c = P.cumsum(1); return (c > rng.random((len(P), 1)) * c[:, -1:]).argmax(1)
+def _draw(P, rng)->np.ndarray:
+    "One index per row of the (unnormalised, non-negative) weights P (array or tensor): inverse CDF, by binary search"
+    c = torch.as_tensor(P).cumsum(1); v = torch.from_numpy(rng.random(len(c))).to(c.dtype).mul_(c[:, -1])
+    i = torch.searchsorted(c, v[:, None], right=True)[:, 0]          # the first index whose cumulative weight passes v ...
+    return torch.minimum(i, torch.searchsorted(c, c[:, -1:].contiguous())[:, 0]).numpy()   # ... never past the last with weight

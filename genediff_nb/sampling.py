@@ -208,12 +208,14 @@ def check_checkpoint_privacy(r:TrainResult, c:Cohort,  # what `train_cohort` ret
     return privacy_check(syn.G, rows(c, tr, k, seed), rows(c, ho, k, seed))
 
 # %% ../nbs/05a_sampling.ipynb #05352f6a
-def _smallest_passing(cand:list, test)->tuple|None:
-    "(c, test(c)) for the smallest c of the sorted `cand` whose `test` is not None, or None: the smallest first, then bisection"
-    r = test(cand[0])                                      # the longest segments private enough: the common case on real cohorts
-    if r is not None: return cand[0], r
-    found, lo, hi = None, 1, len(cand) - 1                 # else bisect the rest: privacy grows with the switch rate, so the
-    while lo <= hi:                                        # smallest that passes takes log2(len) tests, not len
+def _smallest_passing(cand:list, test, smallest_first:bool=True)->tuple|None:
+    "(c, test(c)) for the smallest c of the sorted `cand` whose `test` is not None, or None: the smallest (or largest) first, then bisection"
+    k = 0 if smallest_first else len(cand) - 1             # smallest: the longest segments private enough, the common case on
+    r = test(cand[k])                                      # real cohorts; largest: where smaller settings failed everywhere
+    if smallest_first and r is not None: return cand[0], r
+    if not smallest_first and r is None: return None       # privacy grows with c: if the largest fails, all do
+    found, lo, hi = (None, 1, len(cand) - 1) if smallest_first else ((cand[-1], r), 0, len(cand) - 2)
+    while lo <= hi:                                        # bisect the rest: the smallest that passes takes log2(len) tests, not len
         mid = (lo + hi) // 2; r = test(cand[mid])
         if r is not None: found, hi = (cand[mid], r), mid - 1
         else: lo = mid + 1
@@ -254,9 +256,9 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     cand = sorted(switches)
     crosses = [0.] if base.labels is None else sorted({round(f * base.cross, 4) for f in shares})   # without labels the share does not matter
     for t in dict.fromkeys(base.temperature if t is None else float(t) for t in temperatures):
-        for cross in crosses:                              # privacy grows with the share too; the sample's own class first
-            dec = base.subset(temperature=t); dec.cross = cross
-            chosen = _smallest_passing(cand, lambda s: passes(dec, s))
+        for i, cross in enumerate(crosses):                # privacy grows with the share too; the sample's own class first,
+            dec = base.subset(temperature=t); dec.cross = cross   # then a larger share only if a smaller one failed everywhere
+            chosen = _smallest_passing(cand, lambda s: passes(dec, s), smallest_first=i == 0)
             if chosen is not None: break
         if chosen is None: continue
         w = hamming_w1(chosen[1], G_val); score = w['W1_within'] + w['W1_between']   # the field's distance to the real rows (val)
