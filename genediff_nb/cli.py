@@ -286,7 +286,8 @@ def _train(a, out:Path, rank:int, world:int)->dict|None:
                 best_val_loss=h['val_loss'][best], val_recon=h['val_recon'][best], seconds=round(time.time() - t0, 1), processes=world,
                 qc=c.meta.get('qc'), privacy=priv,
                 mosaic=None if not cal else dict(switch=cal['switch'], passed=cal['passed'], cross=getattr(r.panel, 'cross', None),
-                                                   temperature=_json_number(r.panel.temperature)))
+                                                   temperature=_json_number(r.panel.temperature),
+                                                   neighbours=r.panel.neighbours))
 
 def cmd_sample(a)->dict|None:
     "`genediff sample` (under `torchrun`: each process draws its share of --n, rank 0 writes them as one output)"

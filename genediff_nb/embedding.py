@@ -15,7 +15,7 @@ from .cohorts import Cohort, assign_genes, SNP_COLS, as_str_array
 
 # %% auto #0
 __all__ = ['n_components_for', 'is_dask', 'block_stats', 'encode_chunks', 'token_range', 'EmbeddingConfig', 'GeneEmbedding',
-           'restrict_to_genes', 'fit_embedding', 'roundtrip_report', 'MosaicDecoder']
+           'restrict_to_genes', 'fit_embedding', 'roundtrip_report', 'neighbour_graph', 'MosaicDecoder']
 
 # %% ../nbs/02_embedding.ipynb #36c5c013
 def n_components_for(n_snps:int,          # SNPs in the gene
@@ -285,9 +285,29 @@ def roundtrip_report(emb:GeneEmbedding, G:np.ndarray, # held-out genotypes (n, m
                 explained_variance_per_gene=ev.tolist())
 
 # %% ../nbs/02_embedding.ipynb #d4114a9e
-def _check_mosaic(switch=None, temperature=None):
+def _check_mosaic(switch=None, temperature=None, neighbours=None):
     if switch is not None and not 0 < switch < 1: raise ValueError(f"switch must be a probability in (0, 1), got {switch}")
     if temperature is not None and not temperature > 0: raise ValueError(f"temperature must be positive, got {temperature}")
+    if neighbours is not None and (int(neighbours) != neighbours or neighbours < 1): raise ValueError(f"neighbours must be a positive integer, got {neighbours}")
+
+def neighbour_graph(P:np.ndarray,            # (N, m) rows (haplotypes 0/1 or genotypes 0/1/2)
+                    k:int,                   # neighbours of each row
+                    labels=None,             # (N,) class of each row: neighbours are of the same class
+                    max_snps:int=20_000,     # distances on at most this many SNPs (evenly spaced) beyond
+                   )->sps.csr_matrix:
+    "The symmetric k-nearest-neighbour graph of the rows (Euclidean distance: Hamming on haplotypes), within each class"
+    from sklearn.neighbors import NearestNeighbors
+    P = np.asarray(P); X = P[:, ::-(-P.shape[1] // max_snps)].astype(np.float32)
+    lab = np.zeros(len(P), np.int64) if labels is None else np.asarray(labels)
+    r, c = [], []
+    for cl in np.unique(lab):
+        idx = np.flatnonzero(lab == cl); kk = min(k, len(idx) - 1)
+        if kk < 1: continue                              # a class of one row has no neighbours
+        A = NearestNeighbors(n_neighbors=kk).fit(X[idx]).kneighbors_graph(mode='connectivity').tocoo()   # self excluded
+        r.append(idx[A.row]); c.append(idx[A.col])
+    r, c = (np.concatenate(r), np.concatenate(c)) if r else (np.zeros(0, int), np.zeros(0, int))
+    A = sps.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(len(P), len(P)))
+    return ((A + A.T) > 0).astype(np.float32).tocsr()
 
 class MosaicDecoder:
     "Tokens -> mosaics of training rows, block by block, after Li & Stephens' (2003) copying model"
@@ -298,14 +318,18 @@ class MosaicDecoder:
                                           # are ignored and rows are copied by the prior alone, as HAPGEN (Su et al. 2011) simulates)
                  labels=None,             # (n_train,) class index of each row: a sample of class k copies rows of class k ...
                  cross:float=0.,          # ... except for this share of its copying prior, spread over the other classes' rows
+                 neighbours:int|None=None, # temperature inf: a switch steps to one of the k nearest rows of the same class
+                                          # (`neighbour_graph`, a Metropolis walk that copies every row equally often), not any row
                  mem_mb:int=256):         # memory of the forward pass; sets how many samples are decoded at once
         P = np.asarray(panel)
         if P.ndim != 2 or P.shape[1] != emb.m: raise ValueError(f"the panel {P.shape} does not match the embedding's {emb.m} SNPs")
         if len(P) < 2: raise ValueError("a mosaic needs at least 2 training rows to copy from")
         if P.min() < 0 or P.max() > emb.config.ploidy:
             raise ValueError(f"panel values must be allele counts 0..{emb.config.ploidy} (ploidy of the embedding)")
-        _check_mosaic(switch, temperature)
+        _check_mosaic(switch, temperature, neighbours)
         if labels is not None and len(labels) != len(P): raise ValueError(f"{len(labels)} labels for {len(P)} panel rows")
+        if neighbours is not None and np.isfinite(temperature): raise ValueError("neighbours are a setting of the prior-only mosaic: temperature inf")
+        self.neighbours, self._graph = None if neighbours is None else int(neighbours), None
         self.emb, self.panel, self.switch, self.temperature, self.mem_mb = emb, P.astype(np.int8, copy=False), float(switch), float(temperature), mem_mb
         if not 0 <= cross <= 1: raise ValueError(f"cross must be a share in [0, 1], got {cross}")
         self.labels, self.cross = (None if labels is None else np.asarray(labels, np.int64)), float(cross)
@@ -375,8 +399,30 @@ class MosaicDecoder:
         i = np.where(other, np.floor(u * (N - k)), start[y] + np.floor(u * k)).astype(np.int64)
         return order[np.where(other & (i >= start[y]), i + k, i)]            # the other classes' rows skip the own class's
 
+    def graph(self)->sps.csr_matrix:
+        "The panel's `neighbour_graph` at `neighbours` (computed once)"
+        if self._graph is None or self._graph[0] != self.neighbours: self._graph = (self.neighbours, neighbour_graph(self.panel, self.neighbours, self.labels))
+        return self._graph[1]
+
+    def _walk(self, n:int, y, rng)->np.ndarray:
+        "Paths of a Metropolis walk on the neighbour graph: at a switch, propose a neighbour k of row j, accept with min(1, deg j / deg k)"
+        if self.labels is not None and self.cross > 0: raise ValueError("neighbour walks copy the sample's own class: set cross to 0")
+        A = self.graph(); deg, G = np.diff(A.indptr), self.emb.n_genes   # the acceptance makes the walk's stationary law uniform
+        j = rng.integers(0, len(self.panel), n) if y is None or self.labels is None else self._prior_draw(np.asarray(y, np.int64), rng)
+        out = np.empty((n, G), np.int64); out[:, 0] = j     # the first row from the prior: every block's row is then uniform too
+        for g in range(1, G):
+            s = np.flatnonzero(rng.random(n) < self.switch)
+            if len(s):
+                cur = j[s]; d = deg[cur]; prop = cur.copy(); h = d > 0                # an isolated row stays
+                prop[h] = A.indices[A.indptr[cur[h]] + (rng.random(h.sum()) * d[h]).astype(np.int64)]
+                ok = rng.random(len(s)) * deg[prop] < d                      # accepted with min(1, d / deg[prop])
+                j = j.copy(); j[s[ok]] = prop[ok]
+            out[:, g] = j
+        return out
+
     def _prior_paths(self, n:int, y, rng)->np.ndarray:
         "Paths under the copying prior alone (temperature inf): a Markov chain keeping its row, or with `switch` drawing one from the prior"
+        if self.neighbours is not None: return self._walk(n, y, rng)
         G = self.emb.n_genes; y = None if y is None or self.labels is None else np.asarray(y, np.int64); out = []
         for s in range(0, n, max(1, 2**22 // G)):                           # 32 MB of paths at a time
             b = min(n, s + max(1, 2**22 // G)) - s
@@ -392,22 +438,29 @@ class MosaicDecoder:
         p = self.paths(X, seed, y)
         return self.panel[p[:, self.emb.gene_of_snp], np.arange(self.emb.m)]
 
-    def subset(self, idx=None, switch:float|None=None, temperature:float|None=None)->'MosaicDecoder':
+    def subset(self, idx=None, switch:float|None=None, temperature:float|None=None,
+               neighbours:int|None|str='same', # neighbours of the walk (temperature inf): 'same' keeps the decoder's
+                                              # (dropped at a finite temperature), None: none
+              )->'MosaicDecoder':
         "The same decoder copying only panel rows `idx` (default: all), at `switch` / `temperature` (default: its own); no row is re-encoded"
         import copy
         d = copy.copy(self); d.calibration = None
         if idx is not None:
             idx = np.asarray(idx); d.panel, d.R, d.RR = self.panel[idx], np.ascontiguousarray(self.R[..., idx]), np.ascontiguousarray(self.RR[:, idx])
-            d.labels = None if self.labels is None else self.labels[idx]
-        _check_mosaic(switch, temperature)
+            d.labels, d._graph = (None if self.labels is None else self.labels[idx]), None
+        _check_mosaic(switch, temperature, None if isinstance(neighbours, str) else neighbours)
         if switch is not None: d.switch = float(switch)
         if temperature is not None: d.temperature = float(temperature)
+        if isinstance(neighbours, str): neighbours = self.neighbours if np.isinf(d.temperature) else None
+        if neighbours is not None and np.isfinite(d.temperature): raise ValueError("neighbours are a setting of the prior-only mosaic: temperature inf")
+        d.neighbours = None if neighbours is None else int(neighbours)
         return d
 
     def save(self, path, overwrite:bool=False)->Path:
         "Write the panel and settings (`.npz`): it holds training genotypes, so it stays with the user's checkpoint, never shared"
         arrs = dict(panel=self.panel, switch=np.array(self.switch), temperature=np.array(self.temperature))
         if self.labels is not None: arrs.update(labels=self.labels, cross=np.array(self.cross))
+        if self.neighbours is not None: arrs['neighbours'] = np.array(self.neighbours)
         if getattr(self, 'calibration', None): arrs['calibration'] = np.array(json.dumps(self.calibration))
         if getattr(self.emb, 'run_id', None): arrs['run_id'] = np.array(self.emb.run_id)
         with atomic_path(path, overwrite) as tmp, open(tmp, 'wb') as f: np.savez_compressed(f, **arrs)
@@ -421,12 +474,13 @@ class MosaicDecoder:
         with z:
             if 'panel' not in z.files: raise ValueError(f"{path} is not a mosaic panel written by genediff")
             opts = dict(dict(switch=float(z['switch']), temperature=float(z['temperature']), labels=z['labels'] if 'labels' in z.files else None,
-                             cross=float(z['cross']) if 'cross' in z.files else 0.), **kw)
+                             cross=float(z['cross']) if 'cross' in z.files else 0.,
+                             neighbours=int(z['neighbours']) if 'neighbours' in z.files else None), **kw)
             d = cls(emb, z['panel'], **opts)
             d.calibration = json.loads(str(z['calibration'])) if 'calibration' in z.files else None
             return d
 
-    def __repr__(self): return f"MosaicDecoder({len(self.panel)} training rows{'' if self.labels is None else f' (by class, {self.cross:.0%} across)'} x {self.emb.n_genes} blocks, switch {self.switch}, temperature {self.temperature})"
+    def __repr__(self): return f"MosaicDecoder({len(self.panel)} training rows{'' if self.labels is None else f' (by class, {self.cross:.0%} across)'} x {self.emb.n_genes} blocks, switch {self.switch}, temperature {self.temperature}{'' if self.neighbours is None else f', walking {self.neighbours} neighbours'})"
 
 def _draw(P, rng)->np.ndarray:
     "One index per row of the (unnormalised, non-negative) weights P (array or tensor): inverse CDF, by binary search"
