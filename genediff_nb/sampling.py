@@ -279,7 +279,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
         else:                                              # the prior alone reads no tokens: the same panel, blocks, validation
             h = hashlib.sha1(); [h.update(np.ascontiguousarray(a).tobytes()) for a in (base.panel, emb.gene_of_snp, G_val,
                                  np.array([] if y is None else y), np.array([] if base.labels is None else base.labels))]
-            h.update(repr((k, cand, crosses, seed, n, max_mia, min_dcr)).encode()); key = h.hexdigest()   # rows, seed: same answer
+            h.update(repr((k, cand, crosses if k is None else None, seed, n, max_mia, min_dcr)).encode()); key = h.hexdigest()
             if key not in _PRIOR_MEMO:
                 if len(_PRIOR_MEMO) >= 32: _PRIOR_MEMO.clear()
                 _PRIOR_MEMO[key] = setting(t, k)
