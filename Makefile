@@ -23,11 +23,12 @@ quick: setup
 	$(BIN)/genediff-paper --preset quick
 
 ## tests: the library notebooks' examples (nbdev_test), the experiment notebooks end to end at quick size
-## (the quick preset through papermill, as the paper preset runs them), then pytest
+## (the quick preset through papermill, as the paper preset runs them), then pytest on two workers (pytest-xdist; a
+## test file stays on one worker, so its module fixtures are built once)
 test: setup
 	$(BIN)/nbdev_test --n_workers 1 --timing --file_re '^0'
 	$(BIN)/genediff-paper --preset quick
-	$(BIN)/python -m pytest -q --durations=10 tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=10 tests
 
 export: setup
 	$(BIN)/nbdev_export

@@ -14,8 +14,9 @@ from .core import atomic_path
 from .cohorts import Cohort, assign_genes, SNP_COLS, as_str_array
 
 # %% auto #0
-__all__ = ['n_components_for', 'is_dask', 'block_stats', 'encode_chunks', 'token_range', 'EmbeddingConfig', 'GeneEmbedding',
-           'restrict_to_genes', 'fit_embedding', 'roundtrip_report', 'neighbour_graph', 'MosaicDecoder']
+__all__ = ['WALKS', 'n_components_for', 'is_dask', 'block_stats', 'encode_chunks', 'token_range', 'EmbeddingConfig',
+           'GeneEmbedding', 'restrict_to_genes', 'fit_embedding', 'roundtrip_report', 'blocks_in_order',
+           'neighbour_graph', 'MosaicDecoder']
 
 # %% ../nbs/02_embedding.ipynb #36c5c013
 def n_components_for(n_snps:int,          # SNPs in the gene
@@ -285,10 +286,17 @@ def roundtrip_report(emb:GeneEmbedding, G:np.ndarray, # held-out genotypes (n, m
                 explained_variance_per_gene=ev.tolist())
 
 # %% ../nbs/02_embedding.ipynb #d4114a9e
-def _check_mosaic(switch=None, temperature=None, neighbours=None):
+WALKS = ('knn', 'pbwt')   # how a prior-only mosaic steps at a switch: to a near relative over the region, or along the PBWT order
+
+def blocks_in_order(emb)->bool:
+    "Whether each block of `emb` is a run of consecutive SNPs, in order (what a PBWT walk reads the panel by)"
+    return bool((np.diff(emb.gene_of_snp) >= 0).all())
+
+def _check_mosaic(switch=None, temperature=None, neighbours=None, walk=None):
     if switch is not None and not 0 < switch < 1: raise ValueError(f"switch must be a probability in (0, 1), got {switch}")
     if temperature is not None and not temperature > 0: raise ValueError(f"temperature must be positive, got {temperature}")
     if neighbours is not None and (int(neighbours) != neighbours or neighbours < 1): raise ValueError(f"neighbours must be a positive integer, got {neighbours}")
+    if walk is not None and walk not in WALKS: raise ValueError(f"walk must be one of {WALKS}, got {walk!r}")
 
 def neighbour_graph(P:np.ndarray,            # (N, m) rows (haplotypes 0/1 or genotypes 0/1/2)
                     k:int,                   # neighbours of each row
@@ -320,16 +328,18 @@ class MosaicDecoder:
                  cross:float=0.,          # ... except for this share of its copying prior, spread over the other classes' rows
                  neighbours:int|None=None, # temperature inf: a switch steps to one of the k nearest rows of the same class
                                           # (`neighbour_graph`, a Metropolis walk that copies every row equally often), not any row
+                 walk:str='knn',          # ... 'knn': nearest over the region; 'pbwt': the k rows either side in the order of the
+                                          # rows by their alleles read backwards from the block (the longest matches ending there)
                  mem_mb:int=256):         # memory of the forward pass; sets how many samples are decoded at once
         P = np.asarray(panel)
         if P.ndim != 2 or P.shape[1] != emb.m: raise ValueError(f"the panel {P.shape} does not match the embedding's {emb.m} SNPs")
         if len(P) < 2: raise ValueError("a mosaic needs at least 2 training rows to copy from")
         if P.min() < 0 or P.max() > emb.config.ploidy:
             raise ValueError(f"panel values must be allele counts 0..{emb.config.ploidy} (ploidy of the embedding)")
-        _check_mosaic(switch, temperature, neighbours)
+        _check_mosaic(switch, temperature, neighbours, walk)
         if labels is not None and len(labels) != len(P): raise ValueError(f"{len(labels)} labels for {len(P)} panel rows")
         if neighbours is not None and np.isfinite(temperature): raise ValueError("neighbours are a setting of the prior-only mosaic: temperature inf")
-        self.neighbours, self._graph = None if neighbours is None else int(neighbours), None
+        self.neighbours, self._graph, self.walk = None if neighbours is None else int(neighbours), None, walk
         self.emb, self.panel, self.switch, self.temperature, self.mem_mb = emb, P.astype(np.int8, copy=False), float(switch), float(temperature), mem_mb
         if not 0 <= cross <= 1: raise ValueError(f"cross must be a share in [0, 1], got {cross}")
         self.labels, self.cross = (None if labels is None else np.asarray(labels, np.int64)), float(cross)
@@ -420,9 +430,31 @@ class MosaicDecoder:
             out[:, g] = j
         return out
 
+    def _pbwt_walk(self, n:int, y, rng)->np.ndarray:
+        "Paths of a walk in PBWT order (Durbin 2014): at a switch into block g, step to a row at most k places from row j in the order of the class's rows by their alleles before g read backwards"
+        if self.labels is not None and self.cross > 0: raise ValueError("PBWT walks copy the sample's own class: set cross to 0")
+        if not blocks_in_order(self.emb): raise ValueError("a PBWT walk needs the blocks in genome order, each a run of consecutive SNPs")
+        P, G, K = self.panel, self.emb.n_genes, self.neighbours; N = len(P)
+        lab = np.zeros(N, np.int64) if self.labels is None else self.labels
+        cnt = np.bincount(lab); st = np.cumsum(cnt) - cnt; starts = np.searchsorted(self.emb.gene_of_snp, np.arange(G))
+        j = rng.integers(0, N, n) if y is None or self.labels is None else self._prior_draw(np.asarray(y, np.int64), rng)
+        out = np.empty((n, G), np.int64); out[:, 0] = j; order, k0, binary = np.arange(N), 0, P.max() <= 1
+        for g in range(1, G):
+            for k in range(k0, starts[g]):                  # the prefix array through the SNPs before block g: a stable sort by allele
+                x = P[order, k]; order = np.r_[order[x == 0], order[x == 1]] if binary else order[np.argsort(x, kind='stable')]
+            k0 = starts[g]; s = np.flatnonzero(rng.random(n) < self.switch)
+            if len(s):
+                rk = np.empty(N, np.int64); rk[order] = np.arange(N)
+                O = np.argsort(lab * N + rk); pos = np.empty(N, np.int64); pos[O] = np.arange(N)   # each class's rows in that order
+                c = lab[j[s]]; u = rng.integers(0, 2 * K, len(s)); q = pos[j[s]] - st[c] + np.where(u < K, u - K, u - K + 1)
+                ok = (q >= 0) & (q < cnt[c])                    # a symmetric proposal, refused past the ends: the stationary law stays uniform
+                j = j.copy(); j[s[ok]] = O[st[c[ok]] + q[ok]]
+            out[:, g] = j
+        return out
+
     def _prior_paths(self, n:int, y, rng)->np.ndarray:
         "Paths under the copying prior alone (temperature inf): a Markov chain keeping its row, or with `switch` drawing one from the prior"
-        if self.neighbours is not None: return self._walk(n, y, rng)
+        if self.neighbours is not None: return self._pbwt_walk(n, y, rng) if self.walk == 'pbwt' else self._walk(n, y, rng)
         G = self.emb.n_genes; y = None if y is None or self.labels is None else np.asarray(y, np.int64); out = []
         for s in range(0, n, max(1, 2**22 // G)):                           # 32 MB of paths at a time
             b = min(n, s + max(1, 2**22 // G)) - s
@@ -441,6 +473,7 @@ class MosaicDecoder:
     def subset(self, idx=None, switch:float|None=None, temperature:float|None=None,
                neighbours:int|None|str='same', # neighbours of the walk (temperature inf): 'same' keeps the decoder's
                                               # (dropped at a finite temperature), None: none
+               walk:str|None=None,            # 'knn' or 'pbwt' (default: its own)
               )->'MosaicDecoder':
         "The same decoder copying only panel rows `idx` (default: all), at `switch` / `temperature` (default: its own); no row is re-encoded"
         import copy
@@ -448,7 +481,8 @@ class MosaicDecoder:
         if idx is not None:
             idx = np.asarray(idx); d.panel, d.R, d.RR = self.panel[idx], np.ascontiguousarray(self.R[..., idx]), np.ascontiguousarray(self.RR[:, idx])
             d.labels, d._graph = (None if self.labels is None else self.labels[idx]), None
-        _check_mosaic(switch, temperature, None if isinstance(neighbours, str) else neighbours)
+        _check_mosaic(switch, temperature, None if isinstance(neighbours, str) else neighbours, walk)
+        if walk is not None: d.walk = walk
         if switch is not None: d.switch = float(switch)
         if temperature is not None: d.temperature = float(temperature)
         if isinstance(neighbours, str): neighbours = self.neighbours if np.isinf(d.temperature) else None
@@ -460,7 +494,7 @@ class MosaicDecoder:
         "Write the panel and settings (`.npz`): it holds training genotypes, so it stays with the user's checkpoint, never shared"
         arrs = dict(panel=self.panel, switch=np.array(self.switch), temperature=np.array(self.temperature))
         if self.labels is not None: arrs.update(labels=self.labels, cross=np.array(self.cross))
-        if self.neighbours is not None: arrs['neighbours'] = np.array(self.neighbours)
+        if self.neighbours is not None: arrs.update(neighbours=np.array(self.neighbours), walk=np.array(self.walk))
         if getattr(self, 'calibration', None): arrs['calibration'] = np.array(json.dumps(self.calibration))
         if getattr(self.emb, 'run_id', None): arrs['run_id'] = np.array(self.emb.run_id)
         with atomic_path(path, overwrite) as tmp, open(tmp, 'wb') as f: np.savez_compressed(f, **arrs)
@@ -475,12 +509,13 @@ class MosaicDecoder:
             if 'panel' not in z.files: raise ValueError(f"{path} is not a mosaic panel written by genediff")
             opts = dict(dict(switch=float(z['switch']), temperature=float(z['temperature']), labels=z['labels'] if 'labels' in z.files else None,
                              cross=float(z['cross']) if 'cross' in z.files else 0.,
-                             neighbours=int(z['neighbours']) if 'neighbours' in z.files else None), **kw)
+                             neighbours=int(z['neighbours']) if 'neighbours' in z.files else None,
+                             walk=str(z['walk']) if 'walk' in z.files else 'knn'), **kw)
             d = cls(emb, z['panel'], **opts)
             d.calibration = json.loads(str(z['calibration'])) if 'calibration' in z.files else None
             return d
 
-    def __repr__(self): return f"MosaicDecoder({len(self.panel)} training rows{'' if self.labels is None else f' (by class, {self.cross:.0%} across)'} x {self.emb.n_genes} blocks, switch {self.switch}, temperature {self.temperature}{'' if self.neighbours is None else f', walking {self.neighbours} neighbours'})"
+    def __repr__(self): return f"MosaicDecoder({len(self.panel)} training rows{'' if self.labels is None else f' (by class, {self.cross:.0%} across)'} x {self.emb.n_genes} blocks, switch {self.switch}, temperature {self.temperature}{'' if self.neighbours is None else f', walking {self.neighbours} {self.walk} neighbours'})"
 
 def _draw(P, rng)->np.ndarray:
     "One index per row of the (unnormalised, non-negative) weights P (array or tensor): inverse CDF, by binary search"

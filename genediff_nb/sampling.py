@@ -13,7 +13,7 @@ from torch import nn
 from tqdm.auto import tqdm
 from .core import get_device
 from .cohorts import Cohort
-from .embedding import GeneEmbedding, MosaicDecoder
+from .embedding import GeneEmbedding, MosaicDecoder, blocks_in_order
 from .diffusion import Schedule, sample
 from .training import TrainResult, load_checkpoint, check_run
 
@@ -227,9 +227,10 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      panel:MosaicDecoder,          # the run's mosaic decoder; its `switch` is set to the one chosen
                      G_val:np.ndarray, y_val=None, # held-out real rows (the validation split) and their classes
                      switches=(0.02, 0.05, 0.1, 0.2, 0.5, 0.9), # candidates, from long copied segments to single blocks
-                     neighbours=(3, 10, None),     # the prior alone (temperature inf, tokens ignored) walking k nearest rows of the
-                                                   # class at a switch, or None: jumping to any row of it; beside the tokens (the
-                                                   # panel's own temperature) choosing the rows copied: the truest private one is kept
+                     walks=(('pbwt', 2), ('knn', 10), None), # the prior alone (temperature inf, tokens ignored) at a switch stepping
+                                                   # (walk, k): to one of the k rows either side in PBWT order or of the k nearest rows of
+                                                   # the class, or None: jumping to any row of it; beside the tokens (the panel's own
+                                                   # temperature) choosing the rows copied: the truest private one is kept
                      temperature:float|None=None,  # of the tokens' setting (None: the panel's own; 3.0 where that is inf)
                      shares=(0., 0.5, 1.),         # cross-class shares tried in turn (no walk), as fractions of the panel's fitted one
                                                    # (how often held-out rows copy another class): the first with a private switch is kept
@@ -254,27 +255,28 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     cand = sorted(switches)
     crosses = [0.] if base.labels is None else sorted({round(f * base.cross, 4) for f in shares})   # without labels the share does not matter
 
-    def setting(t, k):                                     # (rows tried, (switch, cross, W1 record) or None) of one setting
-        rows = []
+    def setting(t, wk):                                    # (rows tried, (switch, cross, W1 record) or None) of one setting
+        rows = []; walk, k = wk or (None, None)
         def passes(dec, s):
             S = dec.subset(switch=s).decode(X, seed, y); r = privacy_report(S, base.panel, G_val)
             ok = r['dcr_ratio'] >= min_dcr and r['mia_auc'] <= max_mia
-            rows.append(dict(temperature=t, neighbours=k, cross=dec.cross, switch=s, dcr_ratio=round(r['dcr_ratio'], 4),
+            rows.append(dict(temperature=t, walk=walk, neighbours=k, cross=dec.cross, switch=s, dcr_ratio=round(r['dcr_ratio'], 4),
                              mia_auc=round(r['mia_auc'], 4), identical=r['identical_match_rate'], passed=ok))
             return S if ok else None
         for i, cross in enumerate(crosses if k is None else [0.]):   # privacy grows with the share too: the own class first,
-            dec = base.subset(temperature=t, neighbours=k); dec.cross = cross   # a larger share only if a smaller failed everywhere
+            dec = base.subset(temperature=t, neighbours=k, walk=walk); dec.cross = cross   # a larger share only if a smaller failed everywhere
             chosen = _smallest_passing(cand, lambda s: passes(dec, s), smallest_first=i == 0)
             if chosen is not None: break
         if chosen is None: return rows, None
         w = hamming_w1(chosen[1], G_val)                   # the field's distance to the real rows (val)
-        rows.append(dict(temperature=t, neighbours=k, cross=cross, switch=chosen[0], W1_within=round(w['W1_within'], 3),
+        rows.append(dict(temperature=t, walk=walk, neighbours=k, cross=cross, switch=chosen[0], W1_within=round(w['W1_within'], 3),
                          W1_between=round(w['W1_between'], 3), chosen_for_t=True))
         return rows, rows[-1]
 
     rows, best = [], None
     t_tok = temperature or (base.temperature if np.isfinite(base.temperature) else 3.0)
-    for t, k in [(t_tok, None)] + [(np.inf, k) for k in dict.fromkeys(neighbours)]:
+    walks = [w for w in dict.fromkeys(None if w is None else tuple(w) for w in walks) if w is None or w[0] != 'pbwt' or blocks_in_order(emb)]
+    for t, k in [(t_tok, None)] + [(np.inf, w) for w in walks]:
         if np.isfinite(t): got = setting(t, k)
         else:                                              # the prior alone reads no tokens: the same panel, blocks, validation
             h = hashlib.sha1(); [h.update(np.ascontiguousarray(a).tobytes()) for a in (base.panel, emb.gene_of_snp, G_val,
@@ -289,6 +291,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     if best is None: panel.switch = max(switches)          # none private enough: the shortest segments, the panel's own setting (the privacy check warns)
     else:
         panel.switch, panel.temperature, panel.cross = best['switch'], best['temperature'], best['cross']
-        panel.neighbours, panel._graph = best['neighbours'], None
-    return dict(switch=panel.switch, temperature=panel.temperature, cross=panel.cross, neighbours=panel.neighbours, passed=best is not None,
+        panel.neighbours, panel.walk, panel._graph = best['neighbours'], best['walk'] or 'knn', None
+    return dict(switch=panel.switch, temperature=panel.temperature, cross=panel.cross, neighbours=panel.neighbours,
+                walk=panel.walk if panel.neighbours is not None else None, passed=best is not None,
                 tried=[dict(r) for r in rows], n=n, panel_rows=len(base.panel))
