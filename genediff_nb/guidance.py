@@ -143,23 +143,32 @@ class GateDraws:
     chunk:int                      # draws between looks at the ratio
     accept:float                   # a weight is decided when |ratio - 1| is clearly outside or inside this band
     device:object = None; progress:bool = False
-    counts:dict = field(default_factory=dict); log:dict = field(default_factory=dict)
+    keep:bool = False              # keep every draw (tokens, genotypes, labels) by weight in `samples`, for a gate to reuse
+    counts:dict = field(default_factory=dict); log:dict = field(default_factory=dict); samples:dict = field(default_factory=dict)
     def __post_init__(self): self.decode = decoder_for(self.sc, self.emb, self.panel)
 
+    def _draw(self, w:float, ys:np.ndarray)->int:
+        "Draw and decode `ys` at weight `w`; how many the gate classifier labels right"
+        sc = dataclasses.replace(self.sc, guidance=w, seed=int(self.rng.integers(2**31)))
+        X = sample_embeddings(self.model, self.cfg, self.emb, ys, len(ys), sc, self.device, self.progress)
+        G = self.decode(X, self.rng, ys)                                  # the genotypes a user receives
+        if self.keep: self.samples.setdefault(w, []).append((X, G, ys))
+        return int((self.clf.predict(self.emb.encode(G)[:, self.emb.mask]) == ys).sum())
+
     def __call__(self, w:float, early:bool=True)->float:
-        "The gate ratio at weight `w` from up to `len(ys)` draws (fewer when `early` and the answer is already clear)"
-        hits = n = 0
-        for s in range(0, len(self.ys), self.chunk):
-            ys = self.ys[s:s + self.chunk]
-            sc = dataclasses.replace(self.sc, guidance=w, seed=int(self.rng.integers(2**31)))
-            X = sample_embeddings(self.model, self.cfg, self.emb, ys, len(ys), sc, self.device, self.progress)
-            F = self.emb.encode(self.decode(X, self.rng, ys))[:, self.emb.mask]   # the genotypes a user receives, re-encoded for the gate
-            hits += int((self.clf.predict(F) == ys).sum()); n += len(ys)
-            r, se = hits / n / self.a_real, ratio_se(hits / n, n, self.a_real, self.n_real)
-            if early and abs(abs(r - 1) - self.accept) > 3 * se: break
-        h0, n0 = self.counts.get(float(w), (0, 0)); self.counts[float(w)] = (h0 + hits, n0 + n)
-        self.log[float(w)] = dict(n=int(n), se=round(se, 4))
-        return r
+        "The gate ratio at weight `w` from every draw made at it, topped up to `len(ys)` (fewer when `early` and the answer is already clear)"
+        w = float(w); hits, n = self.counts.get(w, (0, 0)); drawn = 0
+        se = lambda: ratio_se(hits / n, n, self.a_real, self.n_real)
+        while n < len(self.ys) and not (early and n and abs(abs(hits / n / self.a_real - 1) - self.accept) > 3 * se()):
+            ys = self.ys[drawn:drawn + min(self.chunk, len(self.ys) - n)]
+            hits += self._draw(w, ys); n += len(ys); drawn += len(ys)
+        self.counts[w] = (hits, n); self.log[w] = dict(n=int(n), drawn=int(drawn), se=round(se(), 4))
+        return hits / n / self.a_real
+
+    def kept(self, w:float)->tuple|None:
+        "(tokens, genotypes, labels) of every draw kept at weight `w`, or None"
+        parts = self.samples.get(float(w))
+        return tuple(np.concatenate(p) for p in zip(*parts)) if parts else None
 
 def _fit_near(counts:dict, w0:float, target:float, digits:int):
     "`fit_guidance` through the three weights drawn nearest `w0`: (fit, those weights' counts, its weight kept within half their span beyond them), or None"
@@ -179,10 +188,12 @@ def refine_guidance(res:dict, draws:GateDraws)->dict:
     second = _fit_near(draws.counts, w1, draws.a_real, 2)    # `w_se` says how far to trust it
     if second is None: return res
     f, pts, w = second; a_real, n_real = draws.a_real, draws.n_real
+    w_fit = w
+    if abs(w - w1) <= f['w_se']: w = w1       # the fit cannot tell them apart: keep the weight drawn at, whose draws are at hand
     acc, acc_se = f['acc_at'](w)
     se = acc / a_real * np.sqrt((acc_se / acc) ** 2 + (1 - a_real) / (a_real * n_real))
     res.update(w=w, ratio=acc / a_real, se=round(float(se), 4), passed=bool(abs(acc / a_real - 1) <= res['tol']),
-               fitted=True, w_se=round(f['w_se'], 4), fit_weights=sorted(pts), n_fit=int(sum(c[1] for c in pts.values())))
+               fitted=True, w_fit=w_fit, w_se=round(f['w_se'], 4), fit_weights=sorted(pts), n_fit=int(sum(c[1] for c in pts.values())))
     return res
 
 def calibration_cohort(folder:Path, cohort:Cohort, cfg:dict)->tuple:
@@ -211,6 +222,9 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
                        accept:float|None=None,     # see `guidance_search` (default tol / 2)
                        repeats:int=5,              # fold splits the cross-fitted reference is averaged over
                        fit:bool=True,              # refine the searched weight by a binomial fit through the draws near it
+                       seen:dict|None=None,        # {w: (hits, n)}: draws of this checkpoint with `sc` already scored by its
+                                                   # `gate_classifier` (a gate's): counted in at w, not drawn again
+                       keep:bool=False,            # also return the draws at the chosen weight: (result, (X, G, y) or None)
                        save:bool=True,             # write guidance.json into the checkpoint folder
                        overwrite:bool=False,       # replace an existing guidance.json
                        device=None, progress:bool=False)->dict:
@@ -229,7 +243,8 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
     gd = GateDraws(model, emb, cfg, dataclasses.replace(sc, guidance=0.), load_panel(folder, emb) if sc.decoder == 'mosaic' else None,
                    gate_classifier(emb, cohort.G[split['train']], y[split['train']]), a_real, len(pool),
                    rng.permutation(label_counts(draws, list(cfg['classes']), cfg['label_freq'])), rng,
-                   max(len(split['val']), 200), tol / 2 if accept is None else accept, device, progress)
+                   max(len(split['val']), 200), tol / 2 if accept is None else accept, device, progress, keep)
+    gd.counts.update({float(w): (int(h), int(n)) for w, (h, n) in (seen or {}).items()})
     res = guidance_search(gd, tol, accept)
     for t in res['tried']: t.update(gd.log[t['w']])
     steps = sc.steps if sc.sampler != 'ddpm' else cfg['T']
@@ -238,5 +253,5 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
                se=gd.log[res['w']]['se'], fitted=False, searched=dict(w=res['w'], ratio=res['ratio']))
     if fit: res = refine_guidance(res, gd)
     if save: _write_json(res, folder/'guidance.json')
-    return res
+    return (res, gd.kept(res['w'])) if keep else res
 
