@@ -137,12 +137,12 @@ class GaussianEmbedding(Generator):
 # %% ../nbs/08_baselines.ipynb #2b648601
 def evaluate_samples(c:Cohort, emb:GeneEmbedding,
                      split:dict,      # {'train', 'test', ...} index arrays of `c`
-                     Xs, Gs, ys,      # synthetic tokens, their decoded genotypes and their integer labels
+                     Gs, ys,          # synthetic genotypes as a user receives them (decoded) and their integer labels
                      y=None,          # integer labels of `c` (for Fst and per-label LD)
                      metric:str='cosine', max_n_aa:int|None=None, seed:int=0)->dict:
-    "All realism and privacy numbers for a synthetic set: AA (train/test), k-NN test, privacy, genotype metrics"
+    "All realism and privacy numbers for a synthetic set: AA (train/test), k-NN test, privacy, genotype metrics; every generator on its genotypes"
     tr, te = np.asarray(split['train']), np.asarray(split['test'])
-    Xtr, Xte = emb.encode(c.G[tr]), emb.encode(c.G[te])
+    Xtr, Xte, Xs = emb.encode(c.G[tr]), emb.encode(c.G[te]), emb.encode(Gs)   # AA and k-NN on the embedding of the genotypes, real and synthetic alike
     out = {}
     aa = aa_privacy(Xtr, Xte, Xs, metric, max_n_aa, seed)
     for k in ('train', 'test'): out.update({f'{a}_{k}': aa[k][a] for a in ('AA_truth', 'AA_syn', 'AA_TS')})
@@ -159,5 +159,5 @@ def evaluate_generator(gen,           # a `Generator` (or anything with fit / sa
                        metric:str='cosine', max_n_aa:int|None=None, seed:int=0)->dict:
     "`evaluate_samples` of as many synthetic individuals as the training split has, with its labels"
     tr = np.asarray(split['train'])
-    Xs, Gs, ys = gen.fit(tr).sample_both(n or len(tr), gen.y[tr] if n is None else None, rng=seed)
-    return evaluate_samples(gen.c, gen.emb, split, Xs, Gs, ys, gen.y, metric, max_n_aa, seed)
+    _, Gs, ys = gen.fit(tr).sample_both(n or len(tr), gen.y[tr] if n is None else None, rng=seed)
+    return evaluate_samples(gen.c, gen.emb, split, Gs, ys, gen.y, metric, max_n_aa, seed)
