@@ -326,7 +326,7 @@ def cmd_sample(a)->dict|None:
     return dict(out=str(path), files=[str(p) for p in o['files']], labels=str(o['labels']) if len(syn.labels.columns) else None,
                 n=syn.n, snps=syn.m, run_id=cfg.get('run_id'), mode=cfg.get('mode', 'genotype'), phased=syn.haps is not None,
                 **dict(sc.record(cfg['T']), spacing=spacing if sampler != 'ddpm' else None), seconds=round(dt, 2),
-                individuals_per_s=round(syn.n / dt, 1),
+                individuals_per_s=round(syn.n / dt, 1), tokens_drawn=bool(syn.meta.get('tokens_drawn', True)),
                 label_counts={str(k): int(v) for k, v in syn.labels.iloc[:, 0].value_counts().sort_index().items()} if len(syn.labels.columns) else None)
 
 def _sample_shared(ck, a, sc, panel, o:dict, rank:int, world:int):

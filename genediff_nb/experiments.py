@@ -12,7 +12,7 @@ from .embedding import GeneEmbedding, MosaicDecoder, fit_embedding
 import hashlib, json
 from dataclasses import asdict
 from .training import TrainConfig, train, train_cohort, load_checkpoint, mosaic_panel
-from .sampling import SamplingConfig, sample_embeddings, decoder_for, load_panel, calibrate_mosaic
+from .sampling import SamplingConfig, sample_embeddings, decoder_for, load_panel, calibrate_mosaic, reads_tokens, no_tokens
 from .models import conditioning_defaults, DENOISERS as _DENOISER_CLASSES
 from .baselines import Generator, RealTrain, IndependentSNPs, GaussianEmbedding
 
@@ -109,6 +109,23 @@ class DiffusionGenerator(Generator):
         "The genotypes `genediff sample` would write for these tokens: the same decoder (`decoder_for`)"
         sc = sc or self.sc
         return decoder_for(sc, self.emb, self.panel)(X, np.random.default_rng(int(rng.integers(2**31))), y)
+
+    def reads_tokens(self, sc:SamplingConfig|None=None)->bool:
+        "Whether its decoder reads the denoiser's tokens (a prior-only mosaic does not: its genotypes are drawn without them)"
+        return reads_tokens(sc or self.sc, self.panel)
+
+    def _untokened(self, n, labels, rng, opts):
+        "Genotypes of a decoder that reads no tokens, with the streams a token draw would leave (the same genotypes as with one)"
+        r = self._rng(rng); y = self._labels(n, labels, r); r.integers(2**31)   # the sampling seed `_sample` takes
+        return self._decode(no_tokens(len(y), self.emb), y, r, opts.get('sc')), y
+
+    def sample_genotypes(self, n:int|None=None, labels=None, rng=None, **opts):
+        return super().sample_genotypes(n, labels, rng, **opts) if self.reads_tokens(opts.get('sc')) else self._untokened(n, labels, rng, opts)
+
+    def sample_both(self, n:int|None=None, labels=None, rng=None, **opts):
+        "(tokens, genotypes, labels); where the decoder reads no tokens, the tokens are those of the genotypes (encoded)"
+        if self.reads_tokens(opts.get('sc')): return super().sample_both(n, labels, rng, **opts)
+        G, y = self._untokened(n, labels, rng, opts); return self.emb.encode(G), G, y
 
     def _sample(self, y, rng, sc:SamplingConfig|None=None):
         sc = replace(sc or self.sc, seed=int(rng.integers(2**31))); f = None

@@ -12,7 +12,7 @@ from .core import check_writable
 from .cohorts import Cohort
 from .embedding import GeneEmbedding
 from .training import load_checkpoint, read_split, cohort_digest, haplotype_cohort, _write_json
-from .sampling import SamplingConfig, label_counts, sample_embeddings, load_panel, decoder_for
+from .sampling import SamplingConfig, label_counts, sample_embeddings, load_panel, decoder_for, reads_tokens, no_tokens
 
 # %% auto #0
 __all__ = ['gate_classifier', 'ratio_se', 'label_fidelity', 'guidance_search', 'model_seed', 'fit_guidance', 'crossfit_accuracy',
@@ -145,12 +145,12 @@ class GateDraws:
     device:object = None; progress:bool = False
     keep:bool = False              # keep every draw (tokens, genotypes, labels) by weight in `samples`, for a gate to reuse
     counts:dict = field(default_factory=dict); log:dict = field(default_factory=dict); samples:dict = field(default_factory=dict)
-    def __post_init__(self): self.decode = decoder_for(self.sc, self.emb, self.panel)
+    def __post_init__(self): self.decode, self.reads = decoder_for(self.sc, self.emb, self.panel), reads_tokens(self.sc, self.panel)
 
     def _draw(self, w:float, ys:np.ndarray)->int:
         "Draw and decode `ys` at weight `w`; how many the gate classifier labels right"
         sc = dataclasses.replace(self.sc, guidance=w, seed=int(self.rng.integers(2**31)))
-        X = sample_embeddings(self.model, self.cfg, self.emb, ys, len(ys), sc, self.device, self.progress)
+        X = sample_embeddings(self.model, self.cfg, self.emb, ys, len(ys), sc, self.device, self.progress) if self.reads else no_tokens(len(ys), self.emb)
         G = self.decode(X, self.rng, ys)                                  # the genotypes a user receives
         if self.keep: self.samples.setdefault(w, []).append((X, G, ys))
         return int((self.clf.predict(self.emb.encode(G)[:, self.emb.mask]) == ys).sum())
@@ -245,7 +245,11 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
                    rng.permutation(label_counts(draws, list(cfg['classes']), cfg['label_freq'])), rng,
                    max(len(split['val']), 200), tol / 2 if accept is None else accept, device, progress, keep)
     gd.counts.update({float(w): (int(h), int(n)) for w, (h, n) in (seen or {}).items()})
-    res = guidance_search(gd, tol, accept)
+    if gd.reads: res = guidance_search(gd, tol, accept)
+    else:                          # a prior-only mosaic reads no tokens: every weight decodes to the same genotypes, so only w = 0 is scored
+        r = gd(0., early=False)
+        res = dict(w=0., ratio=r, passed=bool(abs(r - 1) <= tol), accept=tol / 2 if accept is None else accept, tried=[dict(w=0., ratio=r)],
+                   note='the decoder (a prior-only mosaic) ignores the tokens: guidance cannot change the genotypes')
     for t in res['tried']: t.update(gd.log[t['w']])
     steps = sc.steps if sc.sampler != 'ddpm' else cfg['T']
     res.update(decoder=sc.decoder, sampler=sc.sampler, steps=steps, spacing=sc.spacing, tol=tol, seed=seed, run_id=cfg.get('run_id'),

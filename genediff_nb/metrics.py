@@ -302,10 +302,14 @@ def privacy_report(syn,      # (n_syn, m) synthetic genotypes
                    train,    # (n_train, m) the generator's training genotypes
                    holdout,  # (n_hold, m) real genotypes the generator never saw
                    q:float=0.01, # near-copy threshold: this quantile of holdout->train nearest distances
+                   d_hold=None,  # each holdout row's distance to its nearest training row, if known (it does not depend on `syn`:
+                                 # a search over generator settings computes it once)
                   )->dict:
     "Identical-match rate, near-copy rate, distance to closest record and distance-based membership-inference AUC"
     S, Tr = _pair(syn, train, ('synthetic', 'train'), geno=True); _, H = _pair(Tr, holdout, ('train', 'holdout'), geno=True)
-    (d_syn, m_tr), d_hold = nearest_hamming(S, Tr, both=True), nearest_hamming(H, Tr)   # three passes over pairs, not four
+    d_syn, m_tr = nearest_hamming(S, Tr, both=True)                   # three passes over pairs, not four (two given `d_hold`)
+    if d_hold is None: d_hold = nearest_hamming(H, Tr)
+    elif len(d_hold) != len(H): raise ValueError(f"d_hold has {len(d_hold)} distances for {len(H)} holdout rows")
     thr = float(np.quantile(d_hold, q))
     # membership inference: train members and holdout scored by distance to the nearest synthetic sample
     m_ho = nearest_hamming(H, S)

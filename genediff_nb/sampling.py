@@ -18,8 +18,9 @@ from .diffusion import Schedule, sample
 from .training import TrainResult, load_checkpoint, check_run
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'DECODERS', 'SamplingConfig', 'label_counts', 'sample_embeddings', 'load_panel', 'decoder_for', 'generate',
-           'calibrated_guidance', 'privacy_rows', 'privacy_check', 'check_checkpoint_privacy', 'calibrate_mosaic']
+__all__ = ['SAMPLERS', 'DECODERS', 'SamplingConfig', 'label_counts', 'sample_embeddings', 'load_panel', 'decoder_for',
+           'reads_tokens', 'no_tokens', 'generate', 'calibrated_guidance', 'privacy_rows', 'privacy_check',
+           'check_checkpoint_privacy', 'calibrate_mosaic']
 
 # %% ../nbs/05a_sampling.ipynb #30e1be6f
 SAMPLERS = ('ddpm', 'ddim', 'dpm2')
@@ -107,6 +108,15 @@ def decoder_for(sc:SamplingConfig, emb:GeneEmbedding, panel:MosaicDecoder|None=N
                                        "folder or panel=, or use decoder='round'")
     return panel.subset(switch=sc.switch, temperature=sc.temperature).decode
 
+def reads_tokens(sc:SamplingConfig, panel:MosaicDecoder|None=None)->bool:
+    "Whether `sc`'s decoder reads the tokens: the prior-only mosaic (temperature inf, the checkpoint's or `sc`'s) does not, so drawing them is no use"
+    if sc.decoder != 'mosaic' or panel is None: return True
+    return bool(np.isfinite(panel.temperature if sc.temperature is None else sc.temperature))
+
+def no_tokens(n:int, emb:GeneEmbedding)->np.ndarray:
+    "A read-only stand-in for `n` samples' tokens (no memory) where the decoder does not read them (`reads_tokens`)"
+    return np.broadcast_to(np.float32(0), (n, *emb.shape))
+
 def generate(ckpt,                      # checkpoint folder, or a (model, embedding, config) tuple
              n:int=1000,                # individuals to generate
              mix=None,                  # label mix: dict class -> weight, list of n class names, None: training frequencies
@@ -137,11 +147,12 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
     y = label_counts(n, cfg['classes'], cfg['label_freq'], mix) if conditional else None
     hap = cfg.get('mode', 'genotype') == 'haplotype'       # two haplotypes of one label make an individual
     yh = None if y is None else (np.repeat(y, 2) if hap else y)
-    X = sample_embeddings(model, cfg, emb, yh, 2 * n if hap else n, sc, device, progress)
+    drawn = return_embeddings or reads_tokens(sc, panel)     # a prior-only mosaic reads no tokens: none are drawn
+    X = sample_embeddings(model, cfg, emb, yh, 2 * n if hap else n, sc, device, progress) if drawn else no_tokens(2 * n if hap else n, emb)
     rng = np.random.default_rng([sc.seed, 1])                 # the decoder's own stream: the same seed, the same genotypes
     ids = np.array([f'{prefix}_{i:05d}' for i in range(first, first + n)])
     labels = pd.DataFrame({cfg['label_col']: np.asarray(cfg['classes'])[y]}, index=ids) if conditional else None
-    meta = dict(model=cfg['model'], run_id=cfg.get('run_id'), mode='haplotype' if hap else 'genotype', source='synthetic', **sc.record(cfg['T']))
+    meta = dict(model=cfg['model'], run_id=cfg.get('run_id'), mode='haplotype' if hap else 'genotype', source='synthetic', **sc.record(cfg['T']), tokens_drawn=drawn)
     if hap: H = decode(X, rng, yh).reshape(n, 2, emb.m); c = Cohort(H.sum(1), emb.snps, ids, labels, H, meta=meta)
     else: c = Cohort(decode(X, rng, yh), emb.snps, ids, labels, meta=meta)
     return (c, X) if return_embeddings else c
@@ -243,6 +254,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     import hashlib
     from genediff_nb.metrics import privacy_report
     from genediff_nb.benchmark import hamming_w1
+    from genediff_nb.metrics import nearest_hamming
     if y_val is not None and panel.labels is not None:          # a class the panel lacks cannot be decoded (nor drawn by the model)
         keep = np.isin(y_val, panel.labels); G_val, y_val = np.asarray(G_val)[keep], np.asarray(y_val)[keep]
     n = min(len(panel.panel), privacy_rows(emb.m, 4000, 1.6e11)) if n is None else n
@@ -252,13 +264,13 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     if len(G_val) > n: G_val = np.asarray(G_val)[np.sort(rng.choice(len(G_val), n, replace=False))]   # neighbours in a larger panel:
     base = panel.subset(sub, neighbours=None)                                                           # a subset's ratio is stricter
     X = sample_embeddings(model, cfg, emb, y, len(idx), SamplingConfig(steps=min(50, cfg['T']), seed=seed, decoder='round'), device, False)
-    cand = sorted(switches)
+    cand = sorted(switches); d_hold = nearest_hamming(G_val, base.panel)   # held-out rows to the panel: the same for every setting
     crosses = [0.] if base.labels is None else sorted({round(f * base.cross, 4) for f in shares})   # without labels the share does not matter
 
     def setting(t, wk):                                    # (rows tried, (switch, cross, W1 record) or None) of one setting
         rows = []; walk, k = wk or (None, None)
         def passes(dec, s):
-            S = dec.subset(switch=s).decode(X, seed, y); r = privacy_report(S, base.panel, G_val)
+            S = dec.subset(switch=s).decode(X, seed, y); r = privacy_report(S, base.panel, G_val, d_hold=d_hold)
             ok = r['dcr_ratio'] >= min_dcr and r['mia_auc'] <= max_mia
             rows.append(dict(temperature=t, walk=walk, neighbours=k, cross=dec.cross, switch=s, dcr_ratio=round(r['dcr_ratio'], 4),
                              mia_auc=round(r['mia_auc'], 4), identical=r['identical_match_rate'], passed=ok))
