@@ -19,10 +19,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument('--vcf', default=str(SHARED/'1kg_chr15_10k'/'1000G_10K_SNP_chr15.vcf.gz'), help='a phased VCF')
     ap.add_argument('--test-ids', default=str(SHARED/'1kg_chr15_10k'/'gpc_8020_test_samples.txt'), help='test sample ids, one per line')
-    ap.add_argument('--labels', default=str(SHARED/'1kg_labels'/'1kg_2504_sample_population.tsv'), help='label table (the walks stay in a class)')
+    ap.add_argument('--labels', default=str(SHARED/'1kg_labels'/'1kg_2504_sample_population.tsv'), help='label table (the k-NN walk stays in a class)')
     ap.add_argument('--label-col', default='population')
     ap.add_argument('--walks', nargs='*', default=['pbwt:2:0.05', 'knn:10:0.05', 'jump:0:0.05'],
-                    help="WALK:K:SWITCH settings, WALK one of pbwt, knn or jump (any row of the class; K ignored)")
+                    help="WALK:K:SWITCH[:CROSS] settings, WALK one of pbwt, knn or jump (any row of the class; K ignored), CROSS the "
+                         "share of copying from other classes (default 0; pbwt and jump)")
     ap.add_argument('--seeds', nargs='*', type=int, default=[0, 1, 2], help='decoding seeds')
     a = ap.parse_args(argv)
     import numpy as np, pandas as pd
@@ -43,8 +44,8 @@ def main(argv=None):
     keys = ['W1_within', 'W1_between', 'W1_PC1', 'AA_truth', 'AA_syn', 'identical', 'DCR_ratio', 'MIA_AUC']
     rows = []
     for spec in a.walks:
-        walk, k, sw = spec.split(':')
-        dec = MosaicDecoder(emb, P, switch=float(sw), temperature=np.inf, labels=yP,
+        walk, k, sw, *cross = spec.split(':')
+        dec = MosaicDecoder(emb, P, switch=float(sw), temperature=np.inf, labels=yP, cross=float(cross[0]) if cross else 0.,
                             neighbours=None if walk == 'jump' else int(k), walk='knn' if walk == 'jump' else walk)
         for s in a.seeds:
             t0 = time.time(); H = dec.decode(np.zeros((len(P), 1, 1)), s, yP); dt = time.time() - t0

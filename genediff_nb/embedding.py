@@ -431,13 +431,13 @@ class MosaicDecoder:
         return out
 
     def _pbwt_walk(self, n:int, y, rng)->np.ndarray:
-        "Paths of a walk in PBWT order (Durbin 2014): at a switch into block g, step to a row at most k places from row j in the order of the class's rows by their alleles before g read backwards"
-        if self.labels is not None and self.cross > 0: raise ValueError("PBWT walks copy the sample's own class: set cross to 0")
+        "Paths of a walk in PBWT order (Durbin 2014): at a switch into block g, step to a row at most k places from row j in the order of the class's rows by their alleles before g read backwards; with `cross`, that share of switches lands in another class, next to where row j sits in its order"
         if not blocks_in_order(self.emb): raise ValueError("a PBWT walk needs the blocks in genome order, each a run of consecutive SNPs")
         P, G, K = self.panel, self.emb.n_genes, self.neighbours; N = len(P)
         lab = np.zeros(N, np.int64) if self.labels is None else self.labels
         cnt = np.bincount(lab); st = np.cumsum(cnt) - cnt; starts = np.searchsorted(self.emb.gene_of_snp, np.arange(G))
-        j = rng.integers(0, N, n) if y is None or self.labels is None else self._prior_draw(np.asarray(y, np.int64), rng)
+        y = None if y is None or self.labels is None else np.asarray(y, np.int64); across = y is not None and self.cross > 0
+        j = rng.integers(0, N, n) if y is None else self._prior_draw(y, rng)
         out = np.empty((n, G), np.int64); out[:, 0] = j; order, k0, binary = np.arange(N), 0, P.max() <= 1
         for g in range(1, G):
             for k in range(k0, starts[g]):                  # the prefix array through the SNPs before block g: a stable sort by allele
@@ -446,9 +446,15 @@ class MosaicDecoder:
             if len(s):
                 rk = np.empty(N, np.int64); rk[order] = np.arange(N)
                 O = np.argsort(lab * N + rk); pos = np.empty(N, np.int64); pos[O] = np.arange(N)   # each class's rows in that order
-                c = lab[j[s]]; u = rng.integers(0, 2 * K, len(s)); q = pos[j[s]] - st[c] + np.where(u < K, u - K, u - K + 1)
+                cur = lab[j[s]]; j = j.copy()
+                t = lab[self._prior_draw(y[s], rng)] if across else cur   # the class copied next: the prior's (own, or another at `cross`)
+                m = t == cur; sm, c = s[m], cur[m]                  # within the class of the row copied now: a step in its order
+                u = rng.integers(0, 2 * K, len(sm)); q = pos[j[sm]] - st[c] + np.where(u < K, u - K, u - K + 1)
                 ok = (q >= 0) & (q < cnt[c])                    # a symmetric proposal, refused past the ends: the stationary law stays uniform
-                j = j.copy(); j[s[ok]] = O[st[c[ok]] + q[ok]]
+                j[sm[ok]] = O[st[c[ok]] + q[ok]]
+                for tc in np.unique(t[~m]):                     # into class tc: one of the 2k rows of tc around row j's place in the order
+                    sd = s[~m][t[~m] == tc]; q = np.searchsorted(rk[O[st[tc]:st[tc] + cnt[tc]]], rk[j[sd]]) + rng.integers(-K, K, len(sd))
+                    j[sd] = O[st[tc] + np.clip(q, 0, cnt[tc] - 1)]
             out[:, g] = j
         return out
 

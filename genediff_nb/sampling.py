@@ -243,8 +243,9 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                                                    # the class, or None: jumping to any row of it; beside the tokens (the panel's own
                                                    # temperature) choosing the rows copied: the truest private one is kept
                      temperature:float|None=None,  # of the tokens' setting (None: the panel's own; 3.0 where that is inf)
-                     shares=(0., 0.5, 1.),         # cross-class shares tried in turn (no walk), as fractions of the panel's fitted one
-                                                   # (how often held-out rows copy another class): the first with a private switch is kept
+                     shares=(0., 0.5, 1.),         # cross-class shares, as fractions of the panel's fitted one (how often held-out rows
+                                                   # copy another class): tokens and jumps try them in turn and keep the first with a
+                                                   # private switch; the PBWT walk tries each and keeps the truest (the k-NN walk: 0 only)
                      n:int|None=None,              # samples drawn (default: as many as the panel has rows, at most 4000, fewer beyond
                                                    # 10,000 SNPs: membership inference finds more members among more samples, so a few
                                                    # would flatter the rate; a larger panel is calibrated on a random n of its rows)
@@ -275,15 +276,23 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
             rows.append(dict(temperature=t, walk=walk, neighbours=k, cross=dec.cross, switch=s, dcr_ratio=round(r['dcr_ratio'], 4),
                              mia_auc=round(r['mia_auc'], 4), identical=r['identical_match_rate'], passed=ok))
             return S if ok else None
+        def record(cross, chosen):                         # the field's distance to the real rows (val) of a private setting
+            w = hamming_w1(chosen[1], G_val)
+            rows.append(dict(temperature=t, walk=walk, neighbours=k, cross=cross, switch=chosen[0], W1_within=round(w['W1_within'], 3),
+                             W1_between=round(w['W1_between'], 3), chosen_for_t=True))
+            return rows[-1]
+        if walk == 'pbwt':                                 # the walk at every share: copying one's own class alone can make
+            got = []                                       # caricatures of it (cases and controls of one ancestry): the truest kept
+            for cross in crosses:
+                dec = base.subset(temperature=t, neighbours=k, walk=walk); dec.cross = cross
+                chosen = _smallest_passing(cand, lambda s: passes(dec, s))
+                if chosen is not None: got.append(record(cross, chosen))
+            return rows, min(got, key=lambda r: r['W1_within'] + r['W1_between']) if got else None
         for i, cross in enumerate(crosses if k is None else [0.]):   # privacy grows with the share too: the own class first,
             dec = base.subset(temperature=t, neighbours=k, walk=walk); dec.cross = cross   # a larger share only if a smaller failed everywhere
             chosen = _smallest_passing(cand, lambda s: passes(dec, s), smallest_first=i == 0)
             if chosen is not None: break
-        if chosen is None: return rows, None
-        w = hamming_w1(chosen[1], G_val)                   # the field's distance to the real rows (val)
-        rows.append(dict(temperature=t, walk=walk, neighbours=k, cross=cross, switch=chosen[0], W1_within=round(w['W1_within'], 3),
-                         W1_between=round(w['W1_between'], 3), chosen_for_t=True))
-        return rows, rows[-1]
+        return (rows, None) if chosen is None else (rows, record(cross, chosen))
 
     rows, best = [], None
     t_tok = temperature or (base.temperature if np.isfinite(base.temperature) else 3.0)
@@ -293,7 +302,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
         else:                                              # the prior alone reads no tokens: the same panel, blocks, validation
             h = hashlib.sha1(); [h.update(np.ascontiguousarray(a).tobytes()) for a in (base.panel, emb.gene_of_snp, G_val,
                                  np.array([] if y is None else y), np.array([] if base.labels is None else base.labels))]
-            h.update(repr((k, cand, crosses if k is None else None, seed, n, max_mia, min_dcr)).encode()); key = h.hexdigest()
+            h.update(repr((k, cand, crosses if k is None or k[0] == 'pbwt' else None, seed, n, max_mia, min_dcr)).encode()); key = h.hexdigest()
             if key not in _PRIOR_MEMO:
                 if len(_PRIOR_MEMO) >= 32: _PRIOR_MEMO.clear()
                 _PRIOR_MEMO[key] = setting(t, k)
