@@ -253,9 +253,8 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      max_mia:float=0.55, min_dcr:float=1.0)->dict:
     "Per setting, the least cross-class copying and the smallest switch rate whose mosaics are private (DCR, MIA); of those, the truest"
     import hashlib
-    from genediff_nb.metrics import privacy_report
     from genediff_nb.benchmark import hamming_w1
-    from genediff_nb.metrics import nearest_hamming
+    from genediff_nb.metrics import privacy_report, nearest_hamming
     if y_val is not None and panel.labels is not None:          # a class the panel lacks cannot be decoded (nor drawn by the model)
         keep = np.isin(y_val, panel.labels); G_val, y_val = np.asarray(G_val)[keep], np.asarray(y_val)[keep]
     n = min(len(panel.panel), privacy_rows(emb.m, 4000, 1.6e11)) if n is None else n
