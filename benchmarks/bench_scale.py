@@ -112,7 +112,7 @@ def _cell(r:dict, key:str='seconds', parts=())->tuple:
     return (f"{r[key]:.0f} s" + (f" ({extra})" if extra else ''), f"{r['peak_rss_gb']:.2f} GB")
 
 def markdown(res:dict)->str:
-    "The results as the README's table"
+    "The results as the table of SCALE.md"
     rows = ['| people x SNPs (dense int8) | stage | chunked: time | chunked: peak RSS | in memory: time | in memory: peak RSS |',
             '| --- | --- | --- | --- | --- | --- |']
     for r in res['rows']:
@@ -139,7 +139,7 @@ def markdown(res:dict)->str:
     return out
 
 def update_readme(res:dict, path:Path):
-    "Replace the README's block between <!-- scale:start --> and <!-- scale:end --> by the table"
+    "Replace the block of SCALE.md (or another file) between <!-- scale:start --> and <!-- scale:end --> by the table"
     t = path.read_text(); a, b = t.index('<!-- scale:start -->'), t.index('<!-- scale:end -->')
     path.write_text(t[:a] + '<!-- scale:start -->\n' + markdown(res) + '\n' + t[b:])
 
@@ -150,7 +150,7 @@ def main():
     ap.add_argument('--work', default='/tmp/genediff-bench-scale', help='scratch folder (large: the stores and token stores)')
     ap.add_argument('--out', default='figures/bench_scale.json')
     ap.add_argument('--scaling-size', default='20000x20000', help='the size of the 1 vs 2 process comparison (one of --sizes)')
-    ap.add_argument('--readme', help='only rewrite this README\'s scale table from --out, then stop')
+    ap.add_argument('--readme', help='only rewrite the scale table of this file (SCALE.md) from --out, then stop')
     ap.add_argument('--scaling-only', action='store_true', help='only (re)run the 1 vs 2 process comparison, into --out')
     ap.add_argument('--stages', nargs='*', help='only (re)run these stages of --sizes, into --out')
     ap.add_argument('--stage'); a = ap.parse_args()

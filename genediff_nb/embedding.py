@@ -379,20 +379,36 @@ class MosaicDecoder:
         rng = np.random.default_rng(seed)
         if y is not None and len(y) != len(X): raise ValueError(f"{len(y)} labels for {len(X)} samples")
         if not np.isfinite(self.temperature): return self._prior_paths(len(X), y, rng)   # the tokens do not matter
-        Q = torch.from_numpy(self._raw(X)); N, G = self.R.shape[-1], self.emb.n_genes
-        R, RR = torch.from_numpy(self.R), torch.from_numpy(self.RR)
-        rho, B = self.switch, max(1, int(self.mem_mb * 2**20 // (4 * N * G)))
-        out = np.zeros((len(Q), G), np.int64)
+        Q = torch.from_numpy(self._raw(X))
+        if y is None or self.labels is None or self.cross > 0 or len(np.unique(self.labels)) < 2: return self._ffbs(Q, y, rng)
+        y = np.asarray(y); miss = sorted(set(y.tolist()) - set(self.labels.tolist()))
+        if miss: raise ValueError(f"no panel rows of class(es) {miss} to copy from")
+        out = np.zeros((len(Q), self.emb.n_genes), np.int64)
+        for k in np.unique(y):              # own class only: the other rows never get weight, so each class's samples are
+            r, cols = np.flatnonzero(y == k), np.flatnonzero(self.labels == k)   # decoded over that class's rows alone
+            out[r] = cols[self.subset(cols)._ffbs(Q[r], None, rng)]
+        return out
+
+    def _forward(self, q:torch.Tensor, pi:np.ndarray)->torch.Tensor:
+        "(n_genes, b, N) forward weights: P(copying row j at block g | the tokens `q` up to g), from the start and switch law `pi` (b or 1, N)"
+        R, RR, rho = torch.from_numpy(self.R), torch.from_numpy(self.RR), self.switch
+        pi = np.ascontiguousarray(np.broadcast_to(pi, (len(q), R.shape[-1])), np.float32)
+        a, rpi = torch.from_numpy(pi.copy()), torch.from_numpy(rho * pi); A = torch.empty((self.emb.n_genes, *pi.shape))
+        for g in range(len(A)):
+            a = a.mul_(1 - rho).add_(rpi)                      # the copying prior's step ...
+            e = torch.addmm(RR[g], q[:, g], R[g], alpha=-2)            # ... times the emission of the block's token (squared
+            a = e.sub_(e.amin(1, keepdim=True)).mul_(-1 / self.temperature).exp_().mul_(a)   # distance to each row, less |q|^2)
+            a.div_(a.sum(1, keepdim=True)); A[g] = a
+        return A
+
+    def _ffbs(self, Q:torch.Tensor, y, rng)->np.ndarray:
+        "Paths of the token rows `Q` over every panel row the prior allows, in batches whose forward weights fit `mem_mb`"
+        N, G, rho = self.R.shape[-1], self.emb.n_genes, self.switch
+        B, out = max(1, int(self.mem_mb * 2**20 // (4 * N * G))), np.zeros((len(Q), G), np.int64)
         for s in range(0, len(Q), B):
-            q = Q[s:s + B]; b = len(q); A = torch.empty((G, b, N))
-            pi = np.ascontiguousarray(np.broadcast_to(self._prior(None if y is None else y[s:s + B]), (b, N)))
-            a, rpi = torch.from_numpy(pi.copy()), torch.from_numpy(rho * pi)
-            for g in range(G):                                 # forward: P(copying row j at block g | tokens up to g)
-                a = a.mul_(1 - rho).add_(rpi)                  # the copying prior's step ...
-                e = torch.addmm(RR[g], q[:, g], R[g], alpha=-2)        # ... times the emission of the block's token (squared
-                a = e.sub_(e.amin(1, keepdim=True)).mul_(-1 / self.temperature).exp_().mul_(a)   # distance to each row, less |q|^2)
-                a.div_(a.sum(1, keepdim=True)); A[g] = a
-            j = _draw(A[-1], rng); out[s:s + b, -1] = j; ar = np.arange(b)
+            q = Q[s:s + B]; b = len(q); ar = np.arange(b)
+            pi = np.broadcast_to(self._prior(None if y is None else y[s:s + B]), (b, N)); A = self._forward(q, pi)
+            j = _draw(A[-1], rng); out[s:s + b, -1] = j
             for g in range(G - 2, -1, -1):                     # backward: stay on row j, or switch to a row drawn from A[g]
                 stay = (1 - rho) * A[g].numpy()[ar, j]
                 sw = rng.random(b) * (stay + rho * pi[ar, j]) >= stay

@@ -194,16 +194,25 @@ def pca_wasserstein(real, syn, # (n, m) genotypes each, same SNPs (the PCA is fi
     return out
 
 # %% ../nbs/07_metrics.ipynb #679c4927
+def _hom(X, b_side:bool=False)->np.ndarray:
+    "(n, 2m) float32 [g == 0, g == 2] of genotypes, or for the B side (2x + y, x + 2y): then a.b counts equal homozygous sites"
+    m = X.shape[1]; out = np.empty((len(X), 2 * m), np.float32)
+    np.equal(X, 0, out=out[:, :m]); np.equal(X, 2, out=out[:, m:])   # written straight into float32: 15x faster than bool -> astype
+    if b_side: t = out[:, :m] + out[:, m:]; out[:, :m] += t; out[:, m:] += t
+    return out
+
 def _hamming_blocks(A, B, mb:int=64):
     "Blocks `(i, j, D)` of the Hamming matrix of A and B, each side's floats at most `mb` MB whatever the sizes"
-    m, hap = A.shape[1], A.max(initial=0) <= 1 and B.max(initial=0) <= 1   # haplotypes (0/1): d = |a| + |b| - 2 a.b, a third of the work
-    enc = (lambda X: X.astype(np.float32)) if hap else (lambda X: np.concatenate([(X == g) for g in range(3)], 1).astype(np.float32))
-    step = max(16, (mb << 20) // (4 * (1 if hap else 3) * max(m, 1)))
+    m, hap = A.shape[1], A.max(initial=0) <= 1 and B.max(initial=0) <= 1
+    if hap: ea = eb = lambda X: X.astype(np.float32)       # haplotypes (0/1): d = |a| + |b| - 2 a.b
+    else: ea, eb = _hom, lambda X: _hom(X, True)           # genotypes: with x = [g == 0], y = [g == 2], d = (x+y)_a + (x+y)_b
+    n1 = lambda X: np.count_nonzero(X == 1 if hap else X != 1, axis=1).astype(np.int64)   # - (x_a, y_a).(2x+y, x+2y)_b (2m wide, not 3m)
+    step = max(16, (mb << 20) // (4 * (1 if hap else 2) * max(m, 1)))
     for j in range(0, len(B), step):
-        b = B[j:j+step]; bf, sb = enc(b), b.sum(1, dtype=np.int64)
-        for i in range(0, len(A), step):   # equal sites = sum over genotype classes of co-occurrence; exact in float32 below 2^24
-            a = A[i:i+step]; p = np.rint(enc(a) @ bf.T).astype(np.int64)
-            yield i, j, (a.sum(1, dtype=np.int64)[:, None] + sb[None] - 2 * p if hap else m - p).astype(np.int32)
+        b = B[j:j+step]; bf, sb = eb(b), n1(b)
+        for i in range(0, len(A), step):   # exact in float32 below 2^24
+            a = A[i:i+step]; p = np.rint(ea(a) @ bf.T).astype(np.int64)
+            yield i, j, (n1(a)[:, None] + sb[None] - (2 * p if hap else p)).astype(np.int32)
 
 def hamming_matrix(A, B=None)->np.ndarray:
     "Pairwise Hamming distances (number of differing SNPs) between the rows of A and B (default B = A)"

@@ -103,3 +103,16 @@ def test_partial_rerun_is_listed_until_a_full_run_supersedes_it(tmp_path, full_f
     # 11's record of reusing the checkpoints belongs to the run that wrote it: the rerun when listed, else the full run
     reuse = [l for l in md.splitlines() if 'checkpoints were reused' in l]
     assert len(reuse) == 1 and ('--only 11' in reuse[0]) == listed and ('fresh clone takes about 12 min' in reuse[0]) != listed
+
+
+def test_readme_links_resolve():
+    "Every file the README and SCALE.md link to, or name as `nbs/...`, `benchmarks/...`, is in the repository"
+    import re
+    root = Path(__file__).resolve().parents[1]
+    for doc in ('README.md', 'SCALE.md'):
+        text = (root/doc).read_text()
+        paths = [p for p in re.findall(r'\]\(([^)#\s]+)', text) if '://' not in p]
+        paths += re.findall(r'`((?:nbs|benchmarks|genediff_nb)/[\w./-]+)', text)
+        assert paths, doc
+        missing = [p for p in paths if not (root/p).exists() and not (root/f'{p}.ipynb').exists()]
+        assert not missing, f'{doc} names files that are not in the repository: {missing}'
