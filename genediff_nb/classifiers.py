@@ -10,6 +10,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from sklearn.linear_model import LogisticRegression
+from .core import digest
 
 # %% auto #0
 __all__ = ['CLASSIFIERS', 'MLP', 'CNN', 'PatchTransformer', 'TorchClassifier', 'LinearClassifier', 'fit_classifier', 'accuracy',
@@ -158,9 +159,12 @@ def utility_experiment(X,              # (n, genes, 8) tokens of all real indivi
         t0 = time.time(); real = evaluate_classifier(c, (X[tr], y[tr]), val, test, seeds, C, **kw)
         rows.append(dict(task=task, classifier=c, trained_on='real', acc_mean=real['mean'], acc_sd=real['sd'],
                          recovery_mean=100.0, recovery_sd=0.0, n_train=len(tr)))
-        for g, (Xs, ys) in syn.items():
-            same = Xs.shape == X[tr].shape and np.array_equal(Xs, X[tr]) and np.array_equal(ys, y[tr])
-            r = real if same else evaluate_classifier(c, (Xs, ys), val, test, seeds, C, **kw)   # the training set itself: same fits
+        key = lambda A, b: digest(dict(X=np.asarray(A, np.float32), y=np.asarray(b, np.int64), shape=list(np.shape(A))))
+        fits = {key(X[tr], y[tr]): real}        # fits by training set: the same individuals (the training set itself, or
+        for g, (Xs, ys) in syn.items():              # generators that return the same ones) are fitted once, with the same seeds
+            k = key(Xs, ys)
+            if k not in fits: fits[k] = evaluate_classifier(c, (Xs, ys), val, test, seeds, C, **kw)
+            r = fits[k]
             rec = 100 * np.array(r['accs']) / np.maximum(real['accs'], 1e-12)
             rows.append(dict(task=task, classifier=c, trained_on=g, acc_mean=r['mean'], acc_sd=r['sd'],
                              recovery_mean=float(rec.mean()), recovery_sd=float(rec.std(ddof=1)) if len(rec) > 1 else 0.0, n_train=len(Xs)))

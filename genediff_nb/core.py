@@ -14,7 +14,7 @@ if TYPE_CHECKING: import torch
 # %% auto #0
 __all__ = ['BUILTIN', 'project_root', 'cache_dir', 'figures_dir', 'shared_data', 'cohort_figures', 'cohort_tag', 'resolve_quick',
            'set_seed', 'get_device', 'check_writable', 'atomic_path', 'save_fig', 'save_results', 'load_results',
-           'file_digest']
+           'file_digest', 'digest']
 
 # %% ../nbs/00_core.ipynb #a6e72e74
 def project_root()->Path:
@@ -149,3 +149,15 @@ def load_results(name:str, quick:bool=False, folder=None):
 def file_digest(path)->str:
     "SHA-256 of a file (to check that reruns are identical)"
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+def digest(obj)->str:
+    "Short SHA-256 of a JSON-able object, NumPy arrays inside it by dtype and bytes: a key for work done once per content"
+    h = hashlib.sha256()
+    def feed(o):
+        if isinstance(o, np.ndarray): h.update(str(o.dtype).encode()); h.update(np.ascontiguousarray(o).tobytes())
+        elif isinstance(o, (list, tuple)): [feed(v) for v in o]
+        elif isinstance(o, dict): [feed((k, o[k])) for k in sorted(o)]
+        else: h.update(json.dumps(o, default=str).encode())
+    feed(obj)
+    return h.hexdigest()[:10]
+

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
+from .core import digest
 from .cohorts import Cohort, load_cohort, split_cohort
 from .embedding import GeneEmbedding, MosaicDecoder, fit_embedding
-import hashlib, json
+import json
 from dataclasses import asdict
 from .training import TrainConfig, train, train_cohort, load_checkpoint, mosaic_panel
 from .sampling import SamplingConfig, sample_embeddings, decoder_for, load_panel, calibrate_mosaic, reads_tokens, no_tokens
@@ -130,7 +131,7 @@ class DiffusionGenerator(Generator):
     def _sample(self, y, rng, sc:SamplingConfig|None=None):
         sc = replace(sc or self.sc, seed=int(rng.integers(2**31))); f = None
         if self.cache_dir is not None:       # the same draw (checkpoint, labels, seed, sampler) is computed once per run
-            key = _digest(dict(run=self.run_id, y=np.asarray(y, np.int64), seed=sc.seed, sampler=sc.sampler, guidance=float(sc.guidance),
+            key = digest(dict(run=self.run_id, y=np.asarray(y, np.int64), seed=sc.seed, sampler=sc.sampler, guidance=float(sc.guidance),
                                steps=sc.steps if sc.sampler != 'ddpm' else None,
                                spacing=sc.spacing if sc.sampler != 'ddpm' else None))
             f = Path(self.cache_dir)/f'samples-{key}.npy'
@@ -165,23 +166,12 @@ class DiffusionGenerator(Generator):
     def __repr__(self): return f"DiffusionGenerator({self.cfg.model}, {self.sc.sampler}{'' if self.sc.sampler == 'ddpm' else self.sc.steps})"
 
 # %% ../nbs/08a_experiments.ipynb #87280abf
-def _digest(obj)->str:
-    "Short SHA-256 of a JSON-able object or of NumPy arrays inside it"
-    h = hashlib.sha256()
-    def feed(o):
-        if isinstance(o, np.ndarray): h.update(str(o.dtype).encode()); h.update(np.ascontiguousarray(o).tobytes())
-        elif isinstance(o, (list, tuple)): [feed(v) for v in o]
-        elif isinstance(o, dict): [feed((k, o[k])) for k in sorted(o)]
-        else: h.update(json.dumps(o, default=str).encode())
-    feed(obj)
-    return h.hexdigest()[:10]
-
 def model_dir(run_dir,            # folder of the run's checkpoints
               task:Task, cfg:TrainConfig)->Path:
     "Checkpoint folder of denoiser `cfg` trained on `task`'s training split"
     key = dict(samples=task.cohort.samples, snps=task.cohort.snps.id.values.astype(str), G=task.cohort.G,
                label=task.label, y=task.y, split=[np.asarray(task.split[k]) for k in ('train', 'val')], train=asdict(cfg))
-    return Path(run_dir)/task.name/f'{cfg.model}-{_digest(key)}'
+    return Path(run_dir)/task.name/f'{cfg.model}-{digest(key)}'
 
 def trained_generator(task:Task, cfg:TrainConfig,
                       run_dir,              # folder of the run's checkpoints

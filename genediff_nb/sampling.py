@@ -221,12 +221,11 @@ def check_checkpoint_privacy(r:TrainResult, c:Cohort,  # what `train_cohort` ret
 # %% ../nbs/05a_sampling.ipynb #05352f6a
 def _smallest_passing(cand:list, test, smallest_first:bool=True)->tuple|None:
     "(c, test(c)) for the smallest c of the sorted `cand` whose `test` is not None, or None: the smallest (or largest) first, then bisection"
-    if smallest_first:                                     # the longest segments private enough: the common case on real cohorts
-        r = test(cand[0])
-        if r is not None or len(cand) == 1: return None if r is None else (cand[0], r)
-    r = test(cand[-1])                                     # privacy grows with c: if the largest fails, all do (one decode, not
-    if r is None: return None                              # a bisection that ends there)
-    found, lo, hi = (cand[-1], r), int(smallest_first), len(cand) - 2
+    k = 0 if smallest_first else len(cand) - 1             # smallest: the longest segments private enough, the common case on
+    r = test(cand[k])                                      # real cohorts; largest: where smaller settings failed everywhere
+    if smallest_first and r is not None: return cand[0], r
+    if not smallest_first and r is None: return None       # privacy grows with c: if the largest fails, all do
+    found, lo, hi = (None, 1, len(cand) - 1) if smallest_first else ((cand[-1], r), 0, len(cand) - 2)
     while lo <= hi:                                        # bisect the rest: the smallest that passes takes log2(len) tests, not len
         mid = (lo + hi) // 2; r = test(cand[mid])
         if r is not None: found, hi = (cand[mid], r), mid - 1
