@@ -51,7 +51,7 @@ def one(name, quick, threads, seed=0):
         t0 = time.perf_counter(); syn = generate(ck, n_fast, sampler=smp, steps=steps, seed=seed + 1, progress=False)
         t = time.perf_counter() - t0; key = f'{smp}{steps}'
         # quality gate on the test split (touched only here), on these very samples (training label mix)
-        g = label_fidelity(r.emb, c.G[sp['train']], y[sp['train']], c.G[sp['test']], y[sp['test']], syn.G,
+        g = label_fidelity(r.emb, c.G[sp['val']], y[sp['val']], c.G[sp['test']], y[sp['test']], syn.G,
                            np.searchsorted(classes, syn.labels[lc].values))
         out.update({f'{key}_ind_per_s': n_fast / t, f'{key}_speedup': n_fast / t / out['ddpm500_ind_per_s'],
                     f'{key}_gate_ratio': g['ratio'], f'{key}_gate_passed': g['passed']})

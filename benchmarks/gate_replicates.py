@@ -2,7 +2,7 @@
 
 `11_diffusion` calibrates each denoiser's guidance weight (`calibrate_guidance`, never on the test split) and gates it
 once on the test split. One gate is one noisy measurement; this script repeats the whole calibration and the test gate
-with other seeds for the sampling noise and the cross-fitting folds, keeping the split and the trained checkpoints
+with other seeds for the sampling noise, keeping the split and the trained checkpoints
 of a paper run fixed, and prints one row per (seed, denoiser). It needs the checkpoints of a paper run
 (`genediff-paper --preset paper ...`, in `_runs/models/paper` unless `--run-dir` says otherwise); it trains nothing.
 
@@ -22,7 +22,7 @@ def main(argv=None):
     ap.add_argument('--label-col', default=None, help='label column (default: the first)')
     ap.add_argument('--run-dir', default='_runs/models/paper', help="the paper run's checkpoint folder")
     ap.add_argument('--models', nargs='*', default=DENOISERS, help='denoisers to replicate')
-    ap.add_argument('--seeds', nargs='*', type=int, default=[1, 2], help='seeds of the sampling noise and cross-fitting (the run itself used 0)')
+    ap.add_argument('--seeds', nargs='*', type=int, default=[1, 2], help='seeds of the sampling noise (the run itself used 0)')
     ap.add_argument('--draws', type=int, default=1000, help="synthetic individuals per weight tried by the calibration, as in 11_diffusion's paper preset")
     ap.add_argument('--gate-draws', type=int, default=1000, help='synthetic individuals the test gate scores, rounded up to whole copies of the test labels')
     ap.add_argument('--out', default=None, help='also write the rows to this CSV (never replaced)')
@@ -46,9 +46,9 @@ def main(argv=None):
             cal = calibrate_guidance(d, c, SamplingConfig('ddim', 50, decoder='round', seed=s), draws=a.draws, save=False)
             sc = SamplingConfig('ddim', 50, guidance=cal['w'], seed=model_seed(s, m) + 1, decoder='round')   # the route every sample takes
             syn = generate(d, len(y_gate), mix=[task.classes[i] for i in y_gate], sc=sc, progress=False)
-            g = label_fidelity(emb, c.G[sp['train']], task.y[sp['train']], c.G[sp['test']], y_test, syn.G, y_gate)
-            rows.append(dict(task=task.name, seed=s, model=m, w_cal=cal['w'], w_se=cal.get('w_se'), acc_real_xfit=round(cal['acc_real'], 4),
-                             ratio_xfit=round(cal['ratio'], 3), acc_real_test=round(g['acc_real_test'], 4), ratio_test=round(g['ratio'], 3),
+            g = label_fidelity(emb, c.G[sp['val']], task.y[sp['val']], c.G[sp['test']], y_test, syn.G, y_gate)
+            rows.append(dict(task=task.name, seed=s, model=m, w_cal=cal['w'], w_se=cal.get('w_se'), acc_real_train=round(cal['acc_real'], 4),
+                             ratio_train=round(cal['ratio'], 3), acc_real_test=round(g['acc_real_test'], 4), ratio_test=round(g['ratio'], 3),
                              ratio_se=round(g['ratio_se'], 3), passed=g['passed'], seconds=round(time.time() - t0)))
             print(json.dumps(rows[-1]), flush=True)
     t = pd.DataFrame(rows)

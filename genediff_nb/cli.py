@@ -164,7 +164,7 @@ def parser()->argparse.ArgumentParser:
     v.add_argument('--workers', type=_number(int, 0), default=0, help='bio2zarr worker processes (0: this process)')
     v.add_argument('--overwrite', action='store_true', help='replace an existing store')
     c = sub.add_parser('calibrate', help="find the guidance weight whose samples carry their labels as often as unseen real "
-                       "individuals do (cross-fitted over the training and validation splits), and write it to "
+                       "individuals do (by a classifier fitted on the validation split, scored on the training split), and write it to "
                        "<checkpoint>/guidance.json (used by `sample --guidance calibrated`)", formatter_class=F)
     c.add_argument('cohort', help='the cohort the checkpoint was trained on (same file, same label table; read with the QC '
                                   'settings stored in the checkpoint): its training and validation splits are used, never the test split')
@@ -176,8 +176,6 @@ def parser()->argparse.ArgumentParser:
     c.add_argument('--decoder', default='mosaic', choices=['mosaic', 'round', 'stochastic'], help='how the gate decodes the samples (as `sample --decoder`)')
     c.add_argument('--tol', type=_number(float, 0, 1, lo_open=True, hi_open=True), default=0.1, help='the gate: |acc_syn / acc_real - 1| <= tol; the search stops within tol/2')
     c.add_argument('--draws', type=_count, default=1000, help='synthetic individuals drawn per weight tried, at most (fewer when clearly inside or outside the band)')
-    c.add_argument('--folds', type=_number(int, 2, what='a whole number of at least 2'), default=5, help='cross-fitted logistic regressions of the real reference accuracy')
-    c.add_argument('--repeats', type=_count, default=5, help='random fold splits the cross-fitted reference accuracy is averaged over')
     c.add_argument('--no-fit', dest='fit', action='store_false', help='keep the searched weight instead of refining it by a binomial fit through the draws near it (refining: %(default)s)')
     c.add_argument('--quick', action='store_true', help='for the built-in cohorts: the small version (as in `train --quick`)')
     c.add_argument('--seed', type=_number(int, 0), default=0, help='seed of the built-in cohort (as in `train`) and of the sampling noise')
@@ -362,7 +360,7 @@ def cmd_calibrate(a)->dict:
     qc = json.loads((ck/'qc.json').read_text())['settings'] if (ck/'qc.json').exists() else {}   # read the cohort as train did
     c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed, maf=qc.pop('maf', 0.0), **qc)
     sc = SamplingConfig(a.sampler, a.steps, a.spacing, decoder=a.decoder, seed=a.seed)
-    return calibrate_guidance(ck, c, sc, a.tol, a.draws, a.folds, repeats=a.repeats, fit=a.fit, overwrite=a.overwrite, device=a.device)
+    return calibrate_guidance(ck, c, sc, a.tol, a.draws, fit=a.fit, overwrite=a.overwrite, device=a.device)
 
 COMMANDS = {'train': cmd_train, 'sample': cmd_sample, 'calibrate': cmd_calibrate, 'convert': cmd_convert}
 

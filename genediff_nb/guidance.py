@@ -15,14 +15,15 @@ from .training import load_checkpoint, read_split, cohort_digest, haplotype_coho
 from .sampling import SamplingConfig, label_counts, sample_embeddings, load_panel, decoder_for, reads_tokens, no_tokens
 
 # %% auto #0
-__all__ = ['gate_classifier', 'ratio_se', 'label_fidelity', 'guidance_search', 'model_seed', 'fit_guidance', 'crossfit_accuracy',
-           'GateDraws', 'refine_guidance', 'calibration_cohort', 'calibrate_guidance']
+__all__ = ['gate_classifier', 'ratio_se', 'label_fidelity', 'guidance_search', 'model_seed', 'fit_guidance', 'GateDraws',
+           'refine_guidance', 'calibration_cohort', 'calibrate_guidance']
 
 # %% ../nbs/05b_guidance.ipynb #756e44f9
-def gate_classifier(emb:GeneEmbedding, G_train:np.ndarray, y_train, C:float=1.0):
-    "The logistic regression of `label_fidelity`, fitted on the embedded real training genotypes"
+def gate_classifier(emb:GeneEmbedding, G_fit:np.ndarray, y_fit, C:float=1.0):
+    if len(np.unique(y_fit)) < 2: raise ValueError("the gate's classifier needs individuals of at least two classes in the validation split")
+    "The logistic regression of `label_fidelity`, fitted on embedded real genotypes the generator never saw (the validation split)"
     from sklearn.linear_model import LogisticRegression
-    return LogisticRegression(C=C, max_iter=2000).fit(emb.encode(G_train)[:, emb.mask], np.asarray(y_train))
+    return LogisticRegression(C=C, max_iter=2000).fit(emb.encode(G_fit)[:, emb.mask], np.asarray(y_fit))
 
 def ratio_se(a_syn:float, n_syn:int, a_real:float, n_real:int)->float:
     "Standard error of a_syn / a_real for two independent binomial accuracies (delta method)"
@@ -30,16 +31,17 @@ def ratio_se(a_syn:float, n_syn:int, a_real:float, n_real:int)->float:
     return float(a_syn / a_real * np.sqrt((1 - a_syn) / (a_syn * n_syn) + (1 - a_real) / (a_real * n_real)))
 
 def label_fidelity(emb:GeneEmbedding,
-                   G_train:np.ndarray, y_train,  # real training genotypes and labels
-                   G_test:np.ndarray, y_test,    # real test genotypes and labels
+                   G_fit:np.ndarray, y_fit,      # real genotypes and labels the classifier learns: the validation split (never
+                                                 # the generator's training split, whose people a generator may copy)
+                   G_test:np.ndarray, y_test,    # real genotypes and labels neither saw: the test split
                    G_syn:np.ndarray, y_syn,      # synthetic genotypes and the labels they were generated for
                    C:float=1.0,                  # inverse L2 strength of the logistic regression
                    tol:float=0.1,                # pass when |acc_syn / acc_real - 1| <= tol
-                   clf=None,                     # `gate_classifier` already fitted on (G_train, y_train): they are then not used
+                   clf=None,                     # `gate_classifier` already fitted on (G_fit, y_fit): they are then not used
                   )->dict:
-    "Accuracy of a real-trained logistic regression on real test and on synthetic individuals (on the embedding)"
+    "Accuracy of a logistic regression fitted on held-out real individuals, on real test and on synthetic individuals (on the embedding)"
     f = lambda G: emb.encode(G)[:, emb.mask]
-    if clf is None: clf = gate_classifier(emb, G_train, y_train, C)
+    if clf is None: clf = gate_classifier(emb, G_fit, y_fit, C)
     a_real = float(clf.score(f(G_test), np.asarray(y_test))); a_syn = float(clf.score(f(G_syn), np.asarray(y_syn)))
     return dict(acc_real_test=a_real, acc_syn=a_syn, ratio=a_syn / a_real if a_real else float('nan'),
                 ratio_se=ratio_se(a_syn, len(G_syn), a_real, len(G_test)),
@@ -107,37 +109,14 @@ def fit_guidance(counts:dict,   # {w: (hits, n)}: at weight w, n synthetic indiv
     return dict(w=float(w), w_se=float(np.sqrt(g @ cov @ g)), a=float(a), b=float(b), acc_at=acc_at)
 
 # %% ../nbs/05b_guidance.ipynb #a5d7eb9f
-_XFIT = {}    # crossfit_accuracy's results by a digest of its inputs: every denoiser of a cohort shares one reference
-
-def crossfit_accuracy(emb:GeneEmbedding, G:np.ndarray, y,
-                      folds:int=5,      # stratified folds: each is scored by a `gate_classifier` fitted without it
-                      C:float=1.0, seed:int=0,
-                      repeats:int=5,    # fold splits averaged: one split alone moves the estimate by about 1.5 points on 26 classes
-                     )->float:
-    "Out-of-fold accuracy of the gate classifier on (G, y), averaged over `repeats` random stratified fold splits"
-    import hashlib, warnings
-    from sklearn.model_selection import RepeatedStratifiedKFold
-    y = np.asarray(y); k = int(min(folds, np.bincount(y).max()))
-    if k < 2: raise ValueError("cross-fitting needs at least 2 individuals of some class")
-    if repeats < 1: raise ValueError(f"repeats must be at least 1, got {repeats}")
-    X, hits = emb.encode(G)[:, emb.mask], np.zeros(len(y), int)
-    key = hashlib.sha1(b''.join([np.ascontiguousarray(X).tobytes(), y.tobytes(), repr((X.shape, k, C, seed, repeats)).encode()])).hexdigest()
-    if key in _XFIT: return _XFIT[key]                # the result depends on nothing but these
-    with warnings.catch_warnings():                  # a class rarer than `folds` only warns: its individuals are still scored
-        warnings.filterwarnings('ignore', message='The least populated class')
-        for fit, held in RepeatedStratifiedKFold(n_splits=k, n_repeats=repeats, random_state=seed).split(X, y):
-            hits[held] += gate_classifier(emb, G[fit], y[fit], C).predict(X[held]) == y[held]
-    _XFIT[key] = float(hits.sum() / (repeats * len(y)))
-    return _XFIT[key]
-
 @dataclass
 class GateDraws:
     "A checkpoint's samples at guidance weight `w`, decoded as a user receives them and scored by the gate classifier; `counts` keeps every weight's hits for `fit_guidance`"
     model:object; emb:GeneEmbedding; cfg:dict
     sc:SamplingConfig              # sampler, steps, spacing and decoder of the samples (its guidance is what varies)
     panel:object                   # the checkpoint's mosaic decoder (None for the other decoders)
-    clf:object                     # `gate_classifier` fitted on the real training split
-    a_real:float; n_real:int       # the cross-fitted real reference and the individuals behind it
+    clf:object                     # `gate_classifier` fitted on the validation split
+    a_real:float; n_real:int       # its accuracy on the training split, and the individuals behind it
     ys:np.ndarray                  # the labels drawn for, in the training label mix
     rng:np.random.Generator        # fresh noise at every weight and chunk, so pooled draws average out
     chunk:int                      # draws between looks at the ratio
@@ -218,9 +197,7 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
                                                    # (default: DDIM-50, mosaic decoding, seed 0); its guidance is ignored
                        tol:float=0.1,
                        draws:int=1000,             # synthetic individuals per weight, at most (fewer when the answer is clear)
-                       folds:int=5,                # cross-fitted reference classifiers
                        accept:float|None=None,     # see `guidance_search` (default tol / 2)
-                       repeats:int=5,              # fold splits the cross-fitted reference is averaged over
                        fit:bool=True,              # refine the searched weight by a binomial fit through the draws near it
                        seen:dict|None=None,        # {w: (hits, n)}: draws of this checkpoint with `sc` already scored by its
                                                    # `gate_classifier` (a gate's): counted in at w, not drawn again
@@ -238,12 +215,14 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
     if sc.sampler != 'ddpm' and sc.steps is not None and not 1 <= sc.steps <= cfg['T']: raise ValueError(f"steps must lie in 1..{cfg['T']} (the model's T), got {sc.steps}")
     if cohort.m != emb.m: raise ValueError(f"the checkpoint's embedding has {emb.m} SNPs but the cohort {cohort.m}: not the training cohort")
     cohort, split, y, pool = calibration_cohort(folder, cohort, cfg)
-    a_real = crossfit_accuracy(emb, cohort.G[pool], y[pool], folds, seed=seed, repeats=repeats)
+    tr, va = split['train'], split['val']
+    clf = gate_classifier(emb, cohort.G[va], y[va])                  # never saw a person the generator learnt from
+    a_real = float(clf.score(emb.encode(cohort.G[tr])[:, emb.mask], y[tr]))
     rng = np.random.default_rng(model_seed(seed, cfg['model']))   # each architecture its own noise: five models, five measurements
     gd = GateDraws(model, emb, cfg, dataclasses.replace(sc, guidance=0.), load_panel(folder, emb) if sc.decoder == 'mosaic' else None,
-                   gate_classifier(emb, cohort.G[split['train']], y[split['train']]), a_real, len(pool),
+                   clf, a_real, len(tr),
                    rng.permutation(label_counts(draws, list(cfg['classes']), cfg['label_freq'])), rng,
-                   max(len(split['val']), 200), tol / 2 if accept is None else accept, device, progress, keep)
+                   max(len(va), 200), tol / 2 if accept is None else accept, device, progress, keep)
     gd.counts.update({float(w): (int(h), int(n)) for w, (h, n) in (seen or {}).items()})
     if gd.reads: res = guidance_search(gd, tol, accept)
     else:                          # a prior-only mosaic reads no tokens: every weight decodes to the same genotypes, so only w = 0 is scored
@@ -253,7 +232,7 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
     for t in res['tried']: t.update(gd.log[t['w']])
     steps = sc.steps if sc.sampler != 'ddpm' else cfg['T']
     res.update(decoder=sc.decoder, sampler=sc.sampler, steps=steps, spacing=sc.spacing, tol=tol, seed=seed, run_id=cfg.get('run_id'),
-               reference='cross-fitted', folds=folds, repeats=repeats, acc_real=a_real, n_real=int(len(pool)), draws=draws,
+               reference='training split', acc_real=a_real, n_real=int(len(tr)), draws=draws,
                se=gd.log[res['w']]['se'], fitted=False, searched=dict(w=res['w'], ratio=res['ratio']))
     if fit: res = refine_guidance(res, gd)
     if save: _write_json(res, folder/'guidance.json')

@@ -209,10 +209,10 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
         if 'ratio_se' in g: t = t.assign(gate_se=g.ratio_se.round(3))
         cal = [k for k in ('w_cal', 'ratio_cal', 'ratio_se_cal', 'passed_cal', 'AA_truth', 'AA_syn', 'AA_truth_cal', 'AA_syn_cal') if k in g]
         t = t.join(g[cal].rename(columns={'ratio_cal': 'gate_ratio_cal', 'ratio_se_cal': 'gate_se_cal', 'passed_cal': 'gate_passed_cal'}))
-        out += ['**Denoisers**: parameters, epochs, time, and the conditioning gate (a classifier trained on real data '
+        out += ['**Denoisers**: parameters, epochs, time, and the conditioning gate (a classifier fitted on the real validation split '
                 'recognises the synthetic labels at 0.9-1.1 times its real test accuracy; above 1.1 the samples are caricatures of their class). '
                 '`gate_se`: the standard error of the test ratio (binomial, from the test and synthetic sample sizes). `w_cal`: the guidance '
-                'weight calibrated without the test split (`calibrate_guidance`: cross-fitted reference, binomial fit), with the test gate and AA (0.5 ideal) at w = 0 and at w_cal.', '',
+                'weight calibrated without the test split (`calibrate_guidance`: the gate classifier, fitted on the validation split; binomial fit), with the test gate and AA (0.5 ideal) at w = 0 and at w_cal.', '',
                 _md(t[[k for k in ['params_M', 'epochs', 'best_epoch', 'best_val_loss', 's_per_epoch', 'train_min', 'gate_ratio', 'gate_se', 'gate_passed',
                                    'AA_truth', 'AA_syn', 'w_cal', 'gate_ratio_cal', 'gate_se_cal', 'gate_passed_cal', 'AA_truth_cal', 'AA_syn_cal'] if k in t]].round(3)),
                 '', f'![training curves]({rel}/11_training_curves.png)', '']

@@ -86,8 +86,7 @@ def test_files_of_two_runs_are_refused(cohort, ckpt):
 def test_guidance_belongs_to_its_run_and_its_sampler(cohort, ckpt):
     d, _ = cohort; ck, _ = ckpt
     g = d/'guided'; shutil.copytree(ck, g)
-    p = gd('calibrate', d/'c.vcf.gz', '--labels', d/'c.tsv', '--checkpoint', g, '--steps', 3, '--draws', 40, '--folds', 2,
-           '--repeats', 1, '--no-fit')
+    p = gd('calibrate', d/'c.vcf.gz', '--labels', d/'c.tsv', '--checkpoint', g, '--steps', 3, '--draws', 40, '--no-fit')
     assert p.returncode == 0, p.stderr
     w = json.loads(p.stdout)['w']
     s = json.loads(gd('sample', '--checkpoint', g, '--n', 4, '--out', d/'g.vcf.gz', '--guidance', 'calibrated', '--no-progress').stdout)

@@ -200,10 +200,10 @@ def test_generate_shape_and_labels(trained, small_pop):
 
 
 def test_quality_gate_quick(trained, small_pop):
-    "A classifier trained on real data labels synthetic samples as well as real test samples (not detectably beyond 10%)"
+    "A classifier fitted on the validation split labels synthetic samples as well as real test samples (not detectably beyond 10%)"
     syn = generate(trained.out, 400, sampler='ddpm', progress=False)
     y, classes = small_pop.y('population'); sp = trained.split
-    g = label_fidelity(trained.emb, small_pop.G[sp['train']], y[sp['train']], small_pop.G[sp['test']], y[sp['test']],
+    g = label_fidelity(trained.emb, small_pop.G[sp['val']], y[sp['val']], small_pop.G[sp['test']], y[sp['test']],
                        syn.G, np.searchsorted(classes, syn.labels['population'].values))
     assert g['acc_real_test'] > 0.6 and abs(g['ratio'] - 1) <= 0.1 + 2 * g['ratio_se'], g   # the gate's own noise at 400 draws: a few %
 
@@ -214,7 +214,7 @@ def test_calibrated_guidance(trained, small_pop):
     with pytest.raises(ValueError, match="'calibrated'"): generate(trained.out, 4, guidance='sharp', progress=False)
     sp = trained.split
     r = calibrate_guidance(trained.out, small_pop, SamplingConfig(steps=10), draws=300)
-    assert r['tried'][0]['w'] == 0 and r['reference'] == 'cross-fitted' and r['n_real'] == len(sp['train']) + len(sp['val'])
+    assert r['tried'][0]['w'] == 0 and r['reference'] == 'training split' and r['n_real'] == len(sp['train'])
     assert r['passed'] == (abs(r['ratio'] - 1) <= 0.1)
     if r['fitted']:     # refined between the weights it drew at, and estimated from all their draws
         lo, hi = min(r['fit_weights']), max(r['fit_weights']); pad = max(hi - lo, 0.1) / 2   # at most half their span beyond them
