@@ -20,8 +20,8 @@ __all__ = ['gate_classifier', 'ratio_se', 'label_fidelity', 'guidance_search', '
 
 # %% ../nbs/05b_guidance.ipynb #756e44f9
 def gate_classifier(emb:GeneEmbedding, G_fit:np.ndarray, y_fit, C:float=1.0):
-    if len(np.unique(y_fit)) < 2: raise ValueError("the gate's classifier needs individuals of at least two classes in the validation split")
     "The logistic regression of `label_fidelity`, fitted on embedded real genotypes the generator never saw (the validation split)"
+    if len(np.unique(y_fit)) < 2: raise ValueError("the gate's classifier needs individuals of at least two classes in the validation split")
     from sklearn.linear_model import LogisticRegression
     return LogisticRegression(C=C, max_iter=2000).fit(emb.encode(G_fit)[:, emb.mask], np.asarray(y_fit))
 

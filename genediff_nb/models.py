@@ -72,6 +72,7 @@ class MLPDenoiser(nn.Module):
 def _gn(c:int, groups:int=8)->nn.GroupNorm: return nn.GroupNorm(math.gcd(groups, c), c)
 
 class LinBlock(nn.Module):
+    "Linear layer, GroupNorm and SiLU: the UNet-MLP's building block"
     def __init__(self, i:int, o:int): super().__init__(); self.lin, self.norm = nn.Linear(i, o), _gn(o)
     def forward(self, x): return F.silu(self.norm(self.lin(x)))
 

@@ -116,3 +116,16 @@ def test_readme_links_resolve():
         assert paths, doc
         missing = [p for p in paths if not (root/p).exists() and not (root/f'{p}.ipynb').exists()]
         assert not missing, f'{doc} names files that are not in the repository: {missing}'
+
+
+def test_every_exported_name_says_what_it_is():
+    "Every function and class a module exports carries a docstring (its first statement: the one nbdev shows)"
+    import importlib, inspect, pkgutil, genediff_nb
+    missing = []
+    for m in pkgutil.iter_modules(genediff_nb.__path__):
+        if m.name.startswith('_'): continue
+        mod = importlib.import_module(f'genediff_nb.{m.name}')
+        objs = {n: getattr(mod, n) for n in getattr(mod, '__all__', [])}   # a class's own docstring, not one it inherits
+        missing += [f'{m.name}.{n}' for n, o in objs.items() if not (o.__doc__ if inspect.isfunction(o) else
+                    o.__dict__.get('__doc__') if inspect.isclass(o) else 'not code')]
+    assert not missing, missing
