@@ -2,7 +2,7 @@
 
 Per architecture, each in its own process (so peak memory is its own): parameters, seconds per training epoch,
 peak resident memory, time to the best validation loss, sampling throughput (decoded individuals/s) with DDPM over all
-T=500 steps and with DDIM and DPM-Solver++(2M) at a few step counts, each with the quality gate of 05_training (a logistic regression trained on real training data
+T=500 steps and with DDIM and DPM-Solver++(2M) at a few step counts, each with the quality gate of 05b_guidance (a logistic regression fitted on the real validation split
 labels synthetic individuals as often correctly as real test individuals, within 10% relative).
 
     .venv/bin/python benchmarks/bench_diffusion.py                 # all five, default sizes (~15 min on 2 busy cores)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05b_guidance.ipynb #237eb77d
 from __future__ import annotations
-import dataclasses
+import dataclasses, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -15,8 +15,8 @@ from .training import load_checkpoint, read_split, cohort_digest, haplotype_coho
 from .sampling import SamplingConfig, label_counts, sample_embeddings, load_panel, decoder_for, reads_tokens, no_tokens
 
 # %% auto #0
-__all__ = ['gate_classifier', 'ratio_se', 'label_fidelity', 'guidance_search', 'model_seed', 'fit_guidance', 'GateDraws',
-           'refine_guidance', 'calibration_cohort', 'calibrate_guidance']
+__all__ = ['gate_classifier', 'unseen_classes', 'ratio_se', 'label_fidelity', 'guidance_search', 'model_seed', 'fit_guidance',
+           'GateDraws', 'refine_guidance', 'calibration_cohort', 'calibrate_guidance']
 
 # %% ../nbs/05b_guidance.ipynb #756e44f9
 def gate_classifier(emb:GeneEmbedding, G_fit:np.ndarray, y_fit, C:float=1.0):
@@ -24,6 +24,13 @@ def gate_classifier(emb:GeneEmbedding, G_fit:np.ndarray, y_fit, C:float=1.0):
     if len(np.unique(y_fit)) < 2: raise ValueError("the gate's classifier needs individuals of at least two classes in the validation split")
     from sklearn.linear_model import LogisticRegression
     return LogisticRegression(C=C, max_iter=2000).fit(emb.encode(G_fit)[:, emb.mask], np.asarray(y_fit))
+
+def unseen_classes(clf, y)->list:
+    "Classes of `y` the gate classifier never saw (none of them in the validation split), with a warning naming them: it cannot predict them"
+    miss = sorted(set(np.unique(np.asarray(y)).tolist()) - set(clf.classes_.tolist()))
+    if miss: warnings.warn(f"the gate's classifier saw no individual of class(es) {miss} in the validation split: it never predicts them, "
+                           f"so their individuals always count as wrong and their labels go unchecked", stacklevel=2)
+    return miss
 
 def ratio_se(a_syn:float, n_syn:int, a_real:float, n_real:int)->float:
     "Standard error of a_syn / a_real for two independent binomial accuracies (delta method)"
@@ -42,6 +49,7 @@ def label_fidelity(emb:GeneEmbedding,
     "Accuracy of a logistic regression fitted on held-out real individuals, on real test and on synthetic individuals (on the embedding)"
     f = lambda G: emb.encode(G)[:, emb.mask]
     if clf is None: clf = gate_classifier(emb, G_fit, y_fit, C)
+    unseen_classes(clf, np.r_[np.asarray(y_test), np.asarray(y_syn)])
     a_real = float(clf.score(f(G_test), np.asarray(y_test))); a_syn = float(clf.score(f(G_syn), np.asarray(y_syn)))
     return dict(acc_real_test=a_real, acc_syn=a_syn, ratio=a_syn / a_real if a_real else float('nan'),
                 ratio_se=ratio_se(a_syn, len(G_syn), a_real, len(G_test)),
@@ -160,6 +168,7 @@ def _fit_near(counts:dict, w0:float, target:float, digits:int):
 def refine_guidance(res:dict, draws:GateDraws)->dict:
     "`guidance_search`'s weight refined: a binomial fit through the draws near it, a full fresh set of draws where it points, the fit again"
     if res['w'] == 0 or len(draws.counts) < 2: return res     # w = 0 accepted is the paper's plain model: nothing to refine
+    if not 0 < draws.a_real < 1: return res                  # a perfect (or null) reference: no accuracy for a logistic fit to reach
     first = _fit_near(draws.counts, res['w'], draws.a_real, 3)   # may step a little beyond the weights tried
     if first is None: return res
     w1 = first[2]; r1 = draws(w1, early=False)
@@ -214,10 +223,10 @@ def calibrate_guidance(ckpt,                       # checkpoint folder written b
     if not 0 < tol < 1: raise ValueError(f"tol must lie in (0, 1), got {tol}")
     if sc.sampler != 'ddpm' and sc.steps is not None and not 1 <= sc.steps <= cfg['T']: raise ValueError(f"steps must lie in 1..{cfg['T']} (the model's T), got {sc.steps}")
     if cohort.m != emb.m: raise ValueError(f"the checkpoint's embedding has {emb.m} SNPs but the cohort {cohort.m}: not the training cohort")
-    cohort, split, y, pool = calibration_cohort(folder, cohort, cfg)
+    cohort, split, y, _ = calibration_cohort(folder, cohort, cfg)
     tr, va = split['train'], split['val']
     clf = gate_classifier(emb, cohort.G[va], y[va])                  # never saw a person the generator learnt from
-    a_real = float(clf.score(emb.encode(cohort.G[tr])[:, emb.mask], y[tr]))
+    a_real = float(clf.score(emb.encode(cohort.G[tr])[:, emb.mask], y[tr])); unseen_classes(clf, y[tr])
     rng = np.random.default_rng(model_seed(seed, cfg['model']))   # each architecture its own noise: five models, five measurements
     gd = GateDraws(model, emb, cfg, dataclasses.replace(sc, guidance=0.), load_panel(folder, emb) if sc.decoder == 'mosaic' else None,
                    clf, a_real, len(tr),
