@@ -16,7 +16,7 @@ from .cohorts import Cohort, assign_genes, SNP_COLS, as_str_array
 # %% auto #0
 __all__ = ['WALKS', 'n_components_for', 'is_dask', 'block_stats', 'encode_chunks', 'token_range', 'EmbeddingConfig',
            'GeneEmbedding', 'restrict_to_genes', 'fit_embedding', 'roundtrip_report', 'blocks_in_order',
-           'neighbour_graph', 'MosaicDecoder']
+           'neighbour_graph', 'class_neighbours', 'MosaicDecoder']
 
 # %% ../nbs/02_embedding.ipynb #36c5c013
 def n_components_for(n_snps:int,          # SNPs in the gene
@@ -286,7 +286,8 @@ def roundtrip_report(emb:GeneEmbedding, G:np.ndarray, # held-out genotypes (n, m
                 explained_variance_per_gene=ev.tolist())
 
 # %% ../nbs/02_embedding.ipynb #d4114a9e
-WALKS = ('knn', 'pbwt')   # how a prior-only mosaic steps at a switch: to a near relative over the region, or along the PBWT order
+WALKS = ('knn', 'pbwt', 'anchor')   # how a prior-only mosaic steps at a switch: to a near relative over the region, along the PBWT
+                                    # order, or (SNP by SNP) to one of the nearest relatives of the row the sample started from
 
 def blocks_in_order(emb)->bool:
     "Whether each block of `emb` is a run of consecutive SNPs, in order (what a PBWT walk reads the panel by)"
@@ -304,18 +305,22 @@ def neighbour_graph(P:np.ndarray,            # (N, m) rows (haplotypes 0/1 or ge
                     max_snps:int=20_000,     # distances on at most this many SNPs (evenly spaced) beyond
                    )->sps.csr_matrix:
     "The symmetric k-nearest-neighbour graph of the rows (Euclidean distance: Hamming on haplotypes), within each class"
+    nn, cnt = class_neighbours(P, k, labels, max_snps); have = np.arange(k) < cnt[:, None]
+    r, c = np.nonzero(have)[0], nn[have]
+    A = sps.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(len(nn), len(nn)))
+    return ((A + A.T) > 0).astype(np.float32).tocsr()
+
+def class_neighbours(P:np.ndarray, k:int, labels=None, max_snps:int=20_000)->tuple:
+    "((N, k) each row's k nearest other rows of its class, nearest first; (N,) how many it has: fewer in a class of k rows or less)"
     from sklearn.neighbors import NearestNeighbors
     P = np.asarray(P); X = P[:, ::-(-P.shape[1] // max_snps)].astype(np.float32)
     lab = np.zeros(len(P), np.int64) if labels is None else np.asarray(labels)
-    r, c = [], []
+    nn, cnt = np.zeros((len(P), k), np.int64), np.zeros(len(P), np.int64)
     for cl in np.unique(lab):
         idx = np.flatnonzero(lab == cl); kk = min(k, len(idx) - 1)
         if kk < 1: continue                              # a class of one row has no neighbours
-        A = NearestNeighbors(n_neighbors=kk).fit(X[idx]).kneighbors_graph(mode='connectivity').tocoo()   # self excluded
-        r.append(idx[A.row]); c.append(idx[A.col])
-    r, c = (np.concatenate(r), np.concatenate(c)) if r else (np.zeros(0, int), np.zeros(0, int))
-    A = sps.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(len(P), len(P)))
-    return ((A + A.T) > 0).astype(np.float32).tocsr()
+        nn[idx, :kk] = idx[NearestNeighbors(n_neighbors=kk).fit(X[idx]).kneighbors(return_distance=False)]; cnt[idx] = kk   # self excluded
+    return nn, cnt
 
 class MosaicDecoder:
     "Tokens -> mosaics of training rows, block by block, after Li & Stephens' (2003) copying model"
@@ -329,8 +334,11 @@ class MosaicDecoder:
                  neighbours:int|None=None, # temperature inf: a switch steps to one of the k nearest rows of the same class
                                           # (`neighbour_graph`, a Metropolis walk that copies every row equally often), not any row
                  walk:str='knn',          # ... 'knn': nearest over the region; 'pbwt': the k rows either side in the order of the
-                                          # rows by their alleles read backwards from the block (the longest matches ending there)
-                 mem_mb:int=256):         # memory of the forward pass; sets how many samples are decoded at once
+                                          # rows by their alleles read backwards from the block (the longest matches ending there);
+                                          # 'anchor': at any SNP, the row a sample started from or one of its k nearest (`anchor_sets`)
+                 mem_mb:int=256,          # memory of the forward pass; sets how many samples are decoded at once
+                 pos=None, chrom=None):   # (m,) SNP positions (bp) and chromosomes: an anchored copy switches more often between
+                                          # distant SNPs and always between chromosomes (`snp_switch`; without them: `switch` at each)
         P = np.asarray(panel)
         if P.ndim != 2 or P.shape[1] != emb.m: raise ValueError(f"the panel {P.shape} does not match the embedding's {emb.m} SNPs")
         if len(P) < 2: raise ValueError("a mosaic needs at least 2 training rows to copy from")
@@ -339,10 +347,13 @@ class MosaicDecoder:
         _check_mosaic(switch, temperature, neighbours, walk)
         if labels is not None and len(labels) != len(P): raise ValueError(f"{len(labels)} labels for {len(P)} panel rows")
         if neighbours is not None and np.isfinite(temperature): raise ValueError("neighbours are a setting of the prior-only mosaic: temperature inf")
-        self.neighbours, self._graph, self.walk = None if neighbours is None else int(neighbours), None, walk
+        self.neighbours, self._graph, self._anchors, self.walk = None if neighbours is None else int(neighbours), None, None, walk
         self.emb, self.panel, self.switch, self.temperature, self.mem_mb = emb, P.astype(np.int8, copy=False), float(switch), float(temperature), mem_mb
         if not 0 <= cross <= 1: raise ValueError(f"cross must be a share in [0, 1], got {cross}")
         self.labels, self.cross = (None if labels is None else np.asarray(labels, np.int64)), float(cross)
+        if (pos is None) != (chrom is None) or (pos is not None and not len(pos) == len(chrom) == emb.m):
+            raise ValueError(f"pos and chrom must both be given, one per SNP ({emb.m}), or neither")
+        self.pos, self.chrom = (None, None) if pos is None else (np.asarray(pos, np.int64), np.asarray(chrom).astype(str))
         self.R = np.empty((emb.n_genes, emb.config.token_len, len(P)), np.float32)   # the panel's block coordinates, block-major
         step = max(1, 2**26 // (4 * emb.n_padded * emb.config.token_len))            # (each block's rows one matrix); 64 MB of tokens at a time
         for i in range(0, len(P), step): self.R[..., i:i + step] = self._raw(emb.encode(self.panel[i:i + step])).transpose(1, 2, 0)
@@ -375,7 +386,7 @@ class MosaicDecoder:
     def paths(self, X:np.ndarray, seed=None,
               y=None,   # (n,) class of each sample: with panel labels, a sample copies rows of its class only
              )->np.ndarray:
-        "(n, n_genes) the training row each sample copies in each block, drawn by forward filtering, backward sampling"
+        "(n, n_genes) the training row each sample copies in each block, drawn by forward filtering, backward sampling ((n, m), SNP by SNP, anchored)"
         rng = np.random.default_rng(seed)
         if y is not None and len(y) != len(X): raise ValueError(f"{len(y)} labels for {len(X)} samples")
         if not np.isfinite(self.temperature): return self._prior_paths(len(X), y, rng)   # the tokens do not matter
@@ -416,12 +427,12 @@ class MosaicDecoder:
                 out[s:s + b, g] = j
         return out
 
-    def _prior_draw(self, y:np.ndarray, rng)->np.ndarray:
-        "One row per class in `y` from the class-conditional copying prior `_prior`, without its (b, N) matrix"
+    def _prior_draw(self, y:np.ndarray, rng, cross:float|None=None)->np.ndarray:
+        "One row per class in `y` from the class-conditional copying prior `_prior` (at `cross`, default the decoder's), without its (b, N) matrix"
         N = len(self.panel); order = np.argsort(self.labels, kind='stable'); cnt = np.bincount(self.labels, minlength=int(y.max(initial=0)) + 1)
         start, k = np.cumsum(cnt) - cnt, cnt[y]
         if (k == 0).any(): raise ValueError(f"no panel rows of class(es) {sorted(set(y[k == 0].tolist()))} to copy from")
-        u = rng.random(len(y)); other = rng.random(len(y)) < np.where(k < N, self.cross, 0.)   # a single class has no others
+        u = rng.random(len(y)); other = rng.random(len(y)) < np.where(k < N, self.cross if cross is None else cross, 0.)   # a single class has no others
         i = np.where(other, np.floor(u * (N - k)), start[y] + np.floor(u * k)).astype(np.int64)
         return order[np.where(other & (i >= start[y]), i + k, i)]            # the other classes' rows skip the own class's
 
@@ -474,23 +485,53 @@ class MosaicDecoder:
             out[:, g] = j
         return out
 
-    def _prior_paths(self, n:int, y, rng)->np.ndarray:
-        "Paths under the copying prior alone (temperature inf): a Markov chain keeping its row, or with `switch` drawing one from the prior"
-        if self.neighbours is not None: return self._pbwt_walk(n, y, rng) if self.walk == 'pbwt' else self._walk(n, y, rng)
-        G = self.emb.n_genes; y = None if y is None or self.labels is None else np.asarray(y, np.int64); out = []
+    def anchor_sets(self)->tuple:
+        "((N, k + 1) each row followed by its `neighbours` k nearest rows of its class (`class_neighbours`); (N,) how many of them there are) (computed once)"
+        if self._anchors is None or self._anchors[0] != self.neighbours:
+            nn, cnt = class_neighbours(self.panel, self.neighbours, self.labels)
+            self._anchors = (self.neighbours, (np.c_[np.arange(len(nn)), nn], cnt + 1))
+        return self._anchors[1]
+
+    def _anchored(self)->bool: return not np.isfinite(self.temperature) and self.neighbours is not None and self.walk == 'anchor'
+
+    def snp_switch(self)->np.ndarray:
+        "(m - 1,) probability of an anchored copy switching between consecutive SNPs: `switch` at the panel's median spacing, 1 - (1 - switch)^(d / median) at distance d, 1 between chromosomes (or out of order); `switch` everywhere without positions"
+        if self.pos is None: return np.full(self.emb.m - 1, self.switch)
+        d = np.diff(self.pos).astype(np.float64); same = self.chrom[1:] == self.chrom[:-1]; ok = same & (d >= 0)
+        med = np.median(d[ok & (d > 0)]) if (ok & (d > 0)).any() else 1.
+        return 1 - (1 - self.switch) ** np.where(ok, d / med, np.inf)
+
+    def _prior_chunks(self, n:int, y, rng):
+        "Chunks (start, paths) of the copying prior alone: a Markov chain keeping its row, or with `switch` drawing one from the prior; anchored, SNP by SNP from the anchor set of a row drawn first, `cross` of the draws from another class"
+        G = self.emb.m if self._anchored() else self.emb.n_genes; y = None if y is None or self.labels is None else np.asarray(y, np.int64)
+        if self._anchored(): A, cnt = self.anchor_sets()
         for s in range(0, n, max(1, 2**22 // G)):                           # 32 MB of paths at a time
             b = min(n, s + max(1, 2**22 // G)) - s
-            sw = np.ones((b, G), bool); sw[:, 1:] = rng.random((b, G - 1)) < self.switch
+            sw = np.ones((b, G), bool); sw[:, 1:] = rng.random((b, G - 1)) < (self.snp_switch() if self._anchored() else self.switch)
             r, g = np.nonzero(sw); P = np.zeros((b, G), np.int64)
-            P[r, g] = rng.integers(0, len(self.panel), len(r)) if y is None else self._prior_draw(y[s + r], rng)
+            if not self._anchored(): P[r, g] = rng.integers(0, len(self.panel), len(r)) if y is None else self._prior_draw(y[s + r], rng)
+            else:
+                a = rng.integers(0, len(self.panel), b) if y is None else self._prior_draw(y[s:s + b], rng, cross=0.)   # the anchor: own class
+                P[r, g] = A[a[r], (rng.random(len(r)) * cnt[a[r]]).astype(np.int64)]
+                if y is not None and self.cross > 0:
+                    o = rng.random(len(r)) < self.cross; P[r[o], g[o]] = self._prior_draw(y[s + r[o]], rng, cross=1.)
             last = np.maximum.accumulate(np.where(sw, np.arange(G), 0), axis=1)  # each block copies the row of its last switch
-            out.append(np.take_along_axis(P, last, 1))
-        return np.concatenate(out) if out else np.zeros((0, G), np.int64)
+            yield s, np.take_along_axis(P, last, 1)
+
+    def _prior_paths(self, n:int, y, rng)->np.ndarray:
+        "Paths under the copying prior alone (temperature inf): jumps, a neighbour or PBWT walk, or anchored copying ((n, m): SNP by SNP)"
+        if self.neighbours is not None and not self._anchored(): return self._pbwt_walk(n, y, rng) if self.walk == 'pbwt' else self._walk(n, y, rng)
+        out = [p for _, p in self._prior_chunks(n, y, rng)]
+        return np.concatenate(out) if out else np.zeros((0, self.emb.m if self._anchored() else self.emb.n_genes), np.int64)
 
     def decode(self, X:np.ndarray, seed=None, y=None)->np.ndarray:
-        "Tokens (n, n_padded, L) -> allele counts (n, m) int8: every block a copy of one training row's alleles (of class `y`)"
-        p = self.paths(X, seed, y)
-        return self.panel[p[:, self.emb.gene_of_snp], np.arange(self.emb.m)]
+        "Tokens (n, n_padded, L) -> allele counts (n, m) int8: every block (anchored: every SNP) a copy of one training row's alleles (of class `y`)"
+        if not self._anchored():
+            p = self.paths(X, seed, y); return self.panel[p[:, self.emb.gene_of_snp], np.arange(self.emb.m)]
+        if y is not None and len(y) != len(X): raise ValueError(f"{len(y)} labels for {len(X)} samples")
+        out = np.empty((len(X), self.emb.m), np.int8)               # (n, m) paths would take 8 bytes per allele: a chunk at a time
+        for s, p in self._prior_chunks(len(X), y, np.random.default_rng(seed)): out[s:s + len(p)] = self.panel[p, np.arange(self.emb.m)]
+        return out
 
     def subset(self, idx=None, switch:float|None=None, temperature:float|None=None,
                neighbours:int|None|str='same', # neighbours of the walk (temperature inf): 'same' keeps the decoder's
@@ -502,7 +543,7 @@ class MosaicDecoder:
         d = copy.copy(self); d.calibration = None
         if idx is not None:
             idx = np.asarray(idx); d.panel, d.R, d.RR = self.panel[idx], np.ascontiguousarray(self.R[..., idx]), np.ascontiguousarray(self.RR[:, idx])
-            d.labels, d._graph = (None if self.labels is None else self.labels[idx]), None
+            d.labels, d._graph, d._anchors = (None if self.labels is None else self.labels[idx]), None, None
         _check_mosaic(switch, temperature, None if isinstance(neighbours, str) else neighbours, walk)
         if walk is not None: d.walk = walk
         if switch is not None: d.switch = float(switch)
@@ -517,6 +558,7 @@ class MosaicDecoder:
         arrs = dict(panel=self.panel, switch=np.array(self.switch), temperature=np.array(self.temperature))
         if self.labels is not None: arrs.update(labels=self.labels, cross=np.array(self.cross))
         if self.neighbours is not None: arrs.update(neighbours=np.array(self.neighbours), walk=np.array(self.walk))
+        if self.pos is not None: arrs.update(pos=self.pos, chrom=self.chrom)
         if getattr(self, 'calibration', None): arrs['calibration'] = np.array(json.dumps(self.calibration))
         if getattr(self.emb, 'run_id', None): arrs['run_id'] = np.array(self.emb.run_id)
         with atomic_path(path, overwrite) as tmp, open(tmp, 'wb') as f: np.savez_compressed(f, **arrs)
@@ -532,7 +574,8 @@ class MosaicDecoder:
             opts = dict(dict(switch=float(z['switch']), temperature=float(z['temperature']), labels=z['labels'] if 'labels' in z.files else None,
                              cross=float(z['cross']) if 'cross' in z.files else 0.,
                              neighbours=int(z['neighbours']) if 'neighbours' in z.files else None,
-                             walk=str(z['walk']) if 'walk' in z.files else 'knn'), **kw)
+                             walk=str(z['walk']) if 'walk' in z.files else 'knn',
+                             pos=z['pos'] if 'pos' in z.files else None, chrom=z['chrom'] if 'chrom' in z.files else None), **kw)
             d = cls(emb, z['panel'], **opts)
             d.calibration = json.loads(str(z['calibration'])) if 'calibration' in z.files else None
             return d

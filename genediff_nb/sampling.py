@@ -238,10 +238,11 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      panel:MosaicDecoder,          # the run's mosaic decoder; its `switch` is set to the one chosen
                      G_val:np.ndarray, y_val=None, # held-out real rows (the validation split) and their classes
                      switches=(0.02, 0.05, 0.1, 0.2, 0.5, 0.9), # candidates, from long copied segments to single blocks
-                     walks=(('pbwt', 2), ('knn', 10), None), # the prior alone (temperature inf, tokens ignored) at a switch stepping
-                                                   # (walk, k): to one of the k rows either side in PBWT order or of the k nearest rows of
-                                                   # the class, or None: jumping to any row of it; beside the tokens (the panel's own
-                                                   # temperature) choosing the rows copied: the truest private one is kept
+                     walks=(('pbwt', 2), ('knn', 10), ('anchor', 30), ('anchor', 300), None), # the prior alone (temperature inf,
+                                                   # tokens ignored) at a switch stepping (walk, k): to one of the k rows either side in
+                                                   # PBWT order or of the k nearest rows of the class, SNP by SNP to the row drawn first or
+                                                   # one of its k nearest, or None: jumping to any row of the class; beside the tokens (the
+                                                   # panel's own temperature) choosing the rows copied: the truest private one is kept
                      temperature:float|None=None,  # of the tokens' setting (None: the panel's own; 3.0 where that is inf)
                      shares=(0., 0.5, 1.),         # cross-class shares, as fractions of the panel's fitted one (how often held-out rows
                                                    # copy another class): tokens and jumps try them in turn and keep the first with a
@@ -249,6 +250,8 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      n:int|None=None,              # samples drawn (default: as many as the panel has rows, at most 4000, fewer beyond
                                                    # 10,000 SNPs: membership inference finds more members among more samples, so a few
                                                    # would flatter the rate; a larger panel is calibrated on a random n of its rows)
+                     anchor_cross=(0., 0.02, 0.05), # cross-class shares of the anchored walk's draws (absolute: a few draws from
+                                                   # other classes move the copies off their own class's training frequencies)
                      seed:int=0, device=None,
                      max_mia:float=0.55, min_dcr:float=1.0)->dict:
     "Per setting, the least cross-class copying and the smallest switch rate whose mosaics are private (DCR, MIA); of those, the truest"
@@ -287,7 +290,8 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                 chosen = _smallest_passing(cand, lambda s: passes(dec, s))
                 if chosen is not None: got.append(record(cross, chosen))
             return rows, min(got, key=lambda r: r['W1_within'] + r['W1_between']) if got else None
-        for i, cross in enumerate(crosses if k is None else [0.]):   # privacy grows with the share too: the own class first,
+        shares = crosses if k is None else sorted(set(anchor_cross)) if walk == 'anchor' and base.labels is not None else [0.]
+        for i, cross in enumerate(shares):                 # privacy grows with the share too: the own class first,
             dec = base.subset(temperature=t, neighbours=k, walk=walk); dec.cross = cross   # a larger share only if a smaller failed everywhere
             chosen = _smallest_passing(cand, lambda s: passes(dec, s), smallest_first=i == 0)
             if chosen is not None: break
@@ -300,8 +304,10 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
         if np.isfinite(t): got = setting(t, k)
         else:                                              # the prior alone reads no tokens: the same panel, blocks, validation
             h = hashlib.sha1(); [h.update(np.ascontiguousarray(a).tobytes()) for a in (base.panel, emb.gene_of_snp, G_val,
-                                 np.array([] if y is None else y), np.array([] if base.labels is None else base.labels))]
-            h.update(repr((k, cand, crosses if k is None or k[0] == 'pbwt' else None, seed, n, max_mia, min_dcr)).encode()); key = h.hexdigest()
+                                 np.array([] if y is None else y), np.array([] if base.labels is None else base.labels),
+                                 np.array([] if base.pos is None else base.pos), np.array([] if base.chrom is None else base.chrom))]
+            shares = crosses if k is None or k[0] == 'pbwt' else tuple(anchor_cross) if k[0] == 'anchor' else None
+            h.update(repr((k, cand, shares, seed, n, max_mia, min_dcr)).encode()); key = h.hexdigest()
             if key not in _PRIOR_MEMO:
                 if len(_PRIOR_MEMO) >= 32: _PRIOR_MEMO.clear()
                 _PRIOR_MEMO[key] = setting(t, k)

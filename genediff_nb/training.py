@@ -319,7 +319,7 @@ def mosaic_panel(emb:GeneEmbedding, c:Cohort, y, split:dict,
     if max_rows is None: max_rows = int(min(10_000, max(1_000, 2**28 // (4 * emb.config.token_len * emb.n_genes))))
     rng = np.random.default_rng(seed); pick = lambda i, k: i if len(i) <= k else np.sort(rng.choice(i, k, replace=False))
     tr, va = pick(np.asarray(split['train']), max_rows), pick(np.asarray(split['val']), max_val)
-    d = MosaicDecoder(emb, rows(c, tr), labels=None if y is None else y[tr])
+    d = MosaicDecoder(emb, rows(c, tr), labels=None if y is None else y[tr], pos=c.snps.pos.values, chrom=c.snps.chrom.values)
     if y is not None and len(va): d.fit_cross(rows(c, va), y[va])
     return d
 
