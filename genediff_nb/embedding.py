@@ -504,10 +504,10 @@ class MosaicDecoder:
     def _prior_chunks(self, n:int, y, rng):
         "Chunks (start, paths) of the copying prior alone: a Markov chain keeping its row, or with `switch` drawing one from the prior; anchored, SNP by SNP from the anchor set of a row drawn first, `cross` of the draws from another class"
         G = self.emb.m if self._anchored() else self.emb.n_genes; y = None if y is None or self.labels is None else np.asarray(y, np.int64)
-        if self._anchored(): A, cnt = self.anchor_sets()
+        if self._anchored(): A, cnt = self.anchor_sets(); p_sw = self.snp_switch()   # once, not per chunk
         for s in range(0, n, max(1, 2**22 // G)):                           # 32 MB of paths at a time
             b = min(n, s + max(1, 2**22 // G)) - s
-            sw = np.ones((b, G), bool); sw[:, 1:] = rng.random((b, G - 1)) < (self.snp_switch() if self._anchored() else self.switch)
+            sw = np.ones((b, G), bool); sw[:, 1:] = rng.random((b, G - 1)) < (p_sw if self._anchored() else self.switch)
             r, g = np.nonzero(sw); P = np.zeros((b, G), np.int64)
             if not self._anchored(): P[r, g] = rng.integers(0, len(self.panel), len(r)) if y is None else self._prior_draw(y[s + r], rng)
             else:
