@@ -255,6 +255,28 @@ def test_haplotype_mode_needs_phased_input(cohort, ckpt):
 
 
 # ---- mosaic decoding --------------------------------------------------------------------------------------------------
+def copy_segments(h, panel)->float:
+    "Fewest segments of panel rows that spell haplotype `h` (greedy longest match is optimal); inf where no row has an allele"
+    n = i = 0
+    while i < len(h):
+        alive, j = np.ones(len(panel), bool), i
+        while j < len(h) and (a := alive & (panel[:, j] == h[j])).any(): alive, j = a, j + 1
+        if j == i: return np.inf
+        n, i = n + 1, j
+    return n
+
+def assert_copies(H, ck):
+    "Haplotypes `H` are copies of the checkpoint's training rows: block by block for block walks; for the anchored walk, no more segments than its switches (Poisson mean plus 4 sd)"
+    z = np.load(ck/'panel.npz'); panel = z['panel']
+    if 'walk' not in z.files or str(z['walk']) != 'anchor' or np.isfinite(float(z['temperature'])):
+        gos = np.load(ck/'embedding.npz')['gene_of_snp']
+        for g in np.unique(gos): b = gos == g; assert all((panel[:, b] == h).all(1).any() for h in H[:, b]), g
+        return
+    d = np.diff(z['pos']).astype(float); same = z['chrom'][1:] == z['chrom'][:-1]; med = np.median(d[same & (d > 0)])
+    lam = (1 - (1 - float(z['switch'])) ** np.where(same & (d >= 0), d / med, np.inf)).sum()   # expected switches per haplotype
+    seg = np.array([copy_segments(h, panel) for h in H])
+    assert seg.max() < np.inf and seg.mean() <= 1 + lam + 4 * np.sqrt(lam / len(H)), (seg, lam)
+
 def test_mosaic_decoder_needs_its_panel_and_copies_training_segments(cohort, ckpt):
     "The default decoder copies training haplotype segments of the sample's class; without panel.npz it says what to do"
     d, c = cohort; ck, _ = ckpt
@@ -263,9 +285,7 @@ def test_mosaic_decoder_needs_its_panel_and_copies_training_segments(cohort, ckp
     syn = read_vcf(d/'mo.vcf.gz', d/'mo.labels.tsv'); train = np.load(ck/'split.npz')['train']
     H = syn.haps.reshape(-1, c.m); panel = np.load(ck/'panel.npz')['panel']
     assert (panel == c.haps[train // 2, train % 2]).all()                         # the panel is the training haplotypes
-    gos = np.load(ck/'embedding.npz')['gene_of_snp']
-    for g in np.unique(gos):                                                    # every block of every haplotype is a copy of a training row
-        b = gos == g; assert all((panel[:, b] == h).all(1).any() for h in H[:, b]), g
+    assert_copies(H, ck)                                                          # segments of training rows, whichever walk calibration chose
     no_panel = d/'no_panel'; shutil.copytree(ck, no_panel); (no_panel/'panel.npz').unlink()
     assert 'use --decoder round' in failed(gd('sample', '--checkpoint', no_panel, '--n', 3, '--out', d/'np.vcf.gz'))
     assert gd('sample', '--checkpoint', no_panel, '--n', 3, '--decoder', 'round', '--no-progress', '--out', d/'np.vcf.gz').returncode == 0
@@ -275,5 +295,5 @@ def test_mosaic_decoder_needs_its_panel_and_copies_training_segments(cohort, ckp
     p = gd('sample', '--checkpoint', ck, '--n', 6, '--temperature', 'inf', '--no-progress', '--out', d/'pr.vcf.gz')
     assert p.returncode == 0, p.stderr                                          # the copying prior alone: still copies, of the sample's class
     pr = read_vcf(d/'pr.vcf.gz', d/'pr.labels.tsv').haps.reshape(-1, c.m)
-    for g in np.unique(gos): b = gos == g; assert all((panel[:, b] == h).all(1).any() for h in pr[:, b]), g
+    assert_copies(pr, ck)
     assert 'must lie in' in failed(gd('sample', '--checkpoint', ck, '--n', 3, '--temperature', '0', '--out', d/'t0.vcf.gz'), 2)
