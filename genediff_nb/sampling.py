@@ -252,6 +252,9 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                                                    # would flatter the rate; a larger panel is calibrated on a random n of its rows)
                      anchor_cross=(0., 0.02, 0.05), # cross-class shares of the anchored walk's draws (absolute: a few draws from
                                                    # other classes move the copies off their own class's training frequencies)
+                     pilot:int|None=256,           # the tokens' setting is searched only if, decoded for this many samples at the
+                                                   # longest segments, it comes nearer the validation rows than the truest private
+                                                   # prior setting does for the same samples (None: always searched)
                      seed:int=0, device=None,
                      max_mia:float=0.55, min_dcr:float=1.0)->dict:
     "Per setting, the least cross-class copying and the smallest switch rate whose mosaics are private (DCR, MIA); of those, the truest"
@@ -266,14 +269,18 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     sub = None if len(panel.panel) <= n else np.sort(rng.choice(len(panel.panel), n, replace=False))   # held-out rows find closer
     if len(G_val) > n: G_val = np.asarray(G_val)[np.sort(rng.choice(len(G_val), n, replace=False))]   # neighbours in a larger panel:
     base = panel.subset(sub, neighbours=None)                                                           # a subset's ratio is stricter
-    X = sample_embeddings(model, cfg, emb, y, len(idx), SamplingConfig(steps=min(50, cfg['T']), seed=seed, decoder='round'), device, False)
+    toks, X0 = {}, np.empty((n, 0, 0), np.float32)          # the prior alone reads only how many samples there are
+    def tokens(k):                                          # the model's tokens for the first k samples, drawn once, when needed
+        if k not in toks: toks[k] = sample_embeddings(model, cfg, emb, None if y is None else y[:k], k,
+                                                      SamplingConfig(steps=min(50, cfg['T']), seed=seed, decoder='round'), device, False)
+        return toks[k]
     cand = sorted(switches); d_hold = nearest_hamming(G_val, base.panel)   # held-out rows to the panel: the same for every setting
     crosses = [0.] if base.labels is None else sorted({round(f * base.cross, 4) for f in shares})   # without labels the share does not matter
 
     def setting(t, wk):                                    # (rows tried, (switch, cross, W1 record) or None) of one setting
         rows = []; walk, k = wk or (None, None)
         def passes(dec, s):
-            S = dec.subset(switch=s).decode(X, seed, y); r = privacy_report(S, base.panel, G_val, d_hold=d_hold)
+            S = dec.subset(switch=s).decode(tokens(n) if np.isfinite(t) else X0, seed, y); r = privacy_report(S, base.panel, G_val, d_hold=d_hold)
             ok = r['dcr_ratio'] >= min_dcr and r['mia_auc'] <= max_mia
             rows.append(dict(temperature=t, walk=walk, neighbours=k, cross=dec.cross, switch=s, dcr_ratio=round(r['dcr_ratio'], 4),
                              mia_auc=round(r['mia_auc'], 4), identical=r['identical_match_rate'], passed=ok))
@@ -300,8 +307,20 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     rows, best = [], None
     t_tok = temperature or (base.temperature if np.isfinite(base.temperature) else 3.0)
     walks = [w for w in dict.fromkeys(None if w is None else tuple(w) for w in walks) if w is None or w[0] != 'pbwt' or blocks_in_order(emb)]
-    for t, k in [(t_tok, None)] + [(np.inf, w) for w in walks]:
-        if np.isfinite(t): got = setting(t, k)
+
+    def pilot_loses()->bool:                               # the tokens at their longest segments against the truest private prior
+        yp, Xp = None if y is None else y[:pilot], tokens(pilot)   # setting, on the same `pilot` samples (the pilot's record is kept)
+        def w1(dec): w = hamming_w1(dec.decode(Xp, seed, yp), G_val); return round(w['W1_within'] + w['W1_between'], 3)
+        tok = base.subset(switch=cand[0], temperature=t_tok); tok.cross = crosses[0]
+        pri = base.subset(switch=best['switch'], temperature=np.inf, neighbours=best['neighbours'], walk=best['walk']); pri.cross = best['cross']
+        a, b = w1(tok), w1(pri)
+        rows.append(dict(temperature=t_tok, walk=None, neighbours=None, cross=crosses[0], switch=cand[0], pilot=pilot,
+                         W1_sum=a, W1_sum_prior=b, skipped=a > b))
+        return a > b
+    for t, k in [(np.inf, w) for w in walks] + [(t_tok, None)]:   # the prior's settings first: the tokens' only if their pilot wins
+        if np.isfinite(t):
+            if best is not None and pilot and pilot < n and pilot_loses(): continue
+            got = setting(t, k)
         else:                                              # the prior alone reads no tokens: the same panel, blocks, validation
             h = hashlib.sha1(); [h.update(np.ascontiguousarray(a).tobytes()) for a in (base.panel, emb.gene_of_snp, G_val,
                                  np.array([] if y is None else y), np.array([] if base.labels is None else base.labels),
