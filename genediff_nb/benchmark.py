@@ -9,8 +9,9 @@ from scipy.stats import pearsonr, wasserstein_distance
 from .metrics import as_genotypes, hamming_matrix, privacy_report
 
 # %% auto #0
-__all__ = ['LD_DIST', 'LD_MAF', 'PUBLISHED_CHR15', 'hamming_counts', 'w1_counts', 'hamming_w1', 'coupled_pca_w1', 'aats',
-           'ld_benchmark', 'af_benchmark', 'benchmark_row', 'independent_sites', 'chr15_split']
+__all__ = ['LD_DIST', 'LD_MAF', 'PUBLISHED_CHR15', 'hamming_counts', 'w1_counts', 'hamming_w1', 'hamming_w1_by_class',
+           'coupled_pca_w1', 'aats', 'ld_benchmark', 'af_benchmark', 'benchmark_row', 'independent_sites',
+           'chr15_split']
 
 # %% ../nbs/07a_benchmark.ipynb #cba8e0b4
 def hamming_counts(A,             # (n, m) haplotypes (0/1) or genotypes (0/1/2)
@@ -42,6 +43,29 @@ def hamming_w1(syn,   # (n, m) synthetic haplotypes (or genotypes)
     mean = lambda h: float((np.arange(len(h)) * h).sum() / h.sum())
     return dict(W1_within=w1_counts(hSS, hRR), W1_between=w1_counts(hSR, hRR),
                 mean_within=mean(hSS), mean_between=mean(hSR), mean_within_real=mean(hRR))
+
+# %% ../nbs/07a_benchmark.ipynb #c6202c77
+def hamming_w1_by_class(syn, y_syn,   # (n, m) synthetic haplotypes (or genotypes) and their classes
+                        real, y_real, # (n', m) real ones and theirs
+                       )->dict:
+    "`hamming_w1` per pair of classes {a, b}, weighted by the real set's pairs of them: the W1s a generator's class mix does not decide"
+    S, R = as_genotypes(syn, 'syn'), as_genotypes(real, 'real'); ys, yr = np.asarray(y_syn), np.asarray(y_real)
+    if S.shape[1] != R.shape[1]: raise ValueError(f"synthetic and real sets have different SNP counts: {S.shape[1]} vs {R.shape[1]}")
+    if len(ys) != len(S) or len(yr) != len(R): raise ValueError("one class per row: y_syn and y_real must have as many entries as syn and real have rows")
+    Sk, Rk = {k: S[ys == k] for k in np.unique(ys)}, {k: R[yr == k] for k in np.unique(yr)}
+    pairs = lambda X, a, b: hamming_counts(X[a]) if a == b else hamming_counts(X[a], X[b])
+    w, b_, tot = 0., 0., 0.
+    ks = sorted(Rk)
+    for i, a in enumerate(ks):
+        for b in ks[i:]:
+            hRR = pairs(Rk, a, b); n = hRR.sum()
+            if n == 0 or a not in Sk or b not in Sk: continue
+            hSS = pairs(Sk, a, b)
+            if hSS.sum() == 0: continue
+            hSR = hamming_counts(Sk[a], Rk[b]) + (hamming_counts(Sk[b], Rk[a]) if a != b else 0)
+            n = float(n); w += n * w1_counts(hSS, hRR); b_ += n * w1_counts(hSR, hRR); tot += n
+    if tot == 0: raise ValueError("no pair of classes has pairs in both sets: give each class two rows, or use hamming_w1")
+    return dict(W1_within=w / tot, W1_between=b_ / tot)
 
 # %% ../nbs/07a_benchmark.ipynb #d3a276b0
 def coupled_pca_w1(syn, real, n_pc:int=6, seed:int=0)->list:

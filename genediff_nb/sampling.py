@@ -250,16 +250,19 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      n:int|None=None,              # samples drawn (default: as many as the panel has rows, at most 4000, fewer beyond
                                                    # 10,000 SNPs: membership inference finds more members among more samples, so a few
                                                    # would flatter the rate; a larger panel is calibrated on a random n of its rows)
+                     anchor_switches=(0.002, 0.005, 0.01, 0.02, 0.05, 0.2, 0.9), # the anchored walk's candidates: its rate is per SNP
+                                                   # (at the median spacing), not per block, so its long segments need smaller rates
                      anchor_cross=(0., 0.02, 0.05), # cross-class shares of the anchored walk's draws (absolute: a few draws from
                                                    # other classes move the copies off their own class's training frequencies)
                      pilot:int|None=256,           # the tokens' setting is searched only if, decoded for this many samples at the
                                                    # longest segments, it comes nearer the validation rows than the truest private
-                                                   # prior setting does for the same samples (None: always searched)
+                                                   # prior setting does for the same samples (None: always searched) ...
+                     pilot_margin:float=1.25,      # ... or less than this many times as far: only a clear loss skips the search
                      seed:int=0, device=None,
                      max_mia:float=0.55, min_dcr:float=1.0)->dict:
     "Per setting, the least cross-class copying and the smallest switch rate whose mosaics are private (DCR, MIA); of those, the truest"
     import hashlib
-    from genediff_nb.benchmark import hamming_w1
+    from genediff_nb.benchmark import hamming_w1, hamming_w1_by_class
     from genediff_nb.metrics import privacy_report, nearest_hamming
     if y_val is not None and panel.labels is not None:          # a class the panel lacks cannot be decoded (nor drawn by the model)
         keep = np.isin(y_val, panel.labels); G_val, y_val = np.asarray(G_val)[keep], np.asarray(y_val)[keep]
@@ -267,7 +270,9 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     rng = np.random.default_rng(seed); idx = rng.choice(len(G_val), n, replace=n > len(G_val))   # the validation class mix
     y = None if y_val is None or not cfg['n_classes'] else np.asarray(y_val)[idx]
     sub = None if len(panel.panel) <= n else np.sort(rng.choice(len(panel.panel), n, replace=False))   # held-out rows find closer
-    if len(G_val) > n: G_val = np.asarray(G_val)[np.sort(rng.choice(len(G_val), n, replace=False))]   # neighbours in a larger panel:
+    if len(G_val) > n:                                                                                   # neighbours in a larger panel:
+        keep = np.sort(rng.choice(len(G_val), n, replace=False)); G_val = np.asarray(G_val)[keep]
+        y_val = None if y_val is None else np.asarray(y_val)[keep]
     base = panel.subset(sub, neighbours=None)                                                           # a subset's ratio is stricter
     toks, X0 = {}, np.empty((n, 0, 0), np.float32)          # the prior alone reads only how many samples there are
     def tokens(k):                                          # the model's tokens for the first k samples, drawn once, when needed
@@ -276,6 +281,8 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
         return toks[k]
     cand = sorted(switches); d_hold = nearest_hamming(G_val, base.panel)   # held-out rows to the panel: the same for every setting
     crosses = [0.] if base.labels is None else sorted({round(f * base.cross, 4) for f in shares})   # without labels the share does not matter
+    def truth(S, ys):                                       # W1s to the validation rows: by class pair where there are classes (the
+        return hamming_w1(S, G_val) if ys is None else hamming_w1_by_class(S, ys, G_val, y_val)   # draw's class mix decides nothing)
 
     def setting(t, wk):                                    # (rows tried, (switch, cross, W1 record) or None) of one setting
         rows = []; walk, k = wk or (None, None)
@@ -286,7 +293,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                              mia_auc=round(r['mia_auc'], 4), identical=r['identical_match_rate'], passed=ok))
             return S if ok else None
         def record(cross, chosen):                         # the field's distance to the real rows (val) of a private setting
-            w = hamming_w1(chosen[1], G_val)
+            w = truth(chosen[1], y)
             rows.append(dict(temperature=t, walk=walk, neighbours=k, cross=cross, switch=chosen[0], W1_within=round(w['W1_within'], 3),
                              W1_between=round(w['W1_between'], 3), chosen_for_t=True))
             return rows[-1]
@@ -298,9 +305,10 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                 if chosen is not None: got.append(record(cross, chosen))
             return rows, min(got, key=lambda r: r['W1_within'] + r['W1_between']) if got else None
         shares = crosses if k is None else sorted(set(anchor_cross)) if walk == 'anchor' and base.labels is not None else [0.]
+        cnd = sorted(anchor_switches) if walk == 'anchor' else cand
         for i, cross in enumerate(shares):                 # privacy grows with the share too: the own class first,
             dec = base.subset(temperature=t, neighbours=k, walk=walk); dec.cross = cross   # a larger share only if a smaller failed everywhere
-            chosen = _smallest_passing(cand, lambda s: passes(dec, s), smallest_first=i == 0)
+            chosen = _smallest_passing(cnd, lambda s: passes(dec, s), smallest_first=i == 0)
             if chosen is not None: break
         return (rows, None) if chosen is None else (rows, record(cross, chosen))
 
@@ -310,23 +318,25 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
 
     def pilot_loses()->bool:                               # the tokens at their longest segments against the truest private prior
         yp, Xp = None if y is None else y[:pilot], tokens(pilot)   # setting, on the same `pilot` samples (the pilot's record is kept)
-        def w1(dec): w = hamming_w1(dec.decode(Xp, seed, yp), G_val); return round(w['W1_within'] + w['W1_between'], 3)
+        def w1(dec): w = truth(dec.decode(Xp, seed, yp), yp); return round(w['W1_within'] + w['W1_between'], 3)
         tok = base.subset(switch=cand[0], temperature=t_tok); tok.cross = crosses[0]
         pri = base.subset(switch=best['switch'], temperature=np.inf, neighbours=best['neighbours'], walk=best['walk']); pri.cross = best['cross']
         a, b = w1(tok), w1(pri)
+        lost = bool(a > pilot_margin * b)
         rows.append(dict(temperature=t_tok, walk=None, neighbours=None, cross=crosses[0], switch=cand[0], pilot=pilot,
-                         W1_sum=a, W1_sum_prior=b, skipped=a > b))
-        return a > b
+                         W1_sum=a, W1_sum_prior=b, skipped=lost))
+        return lost
     for t, k in [(np.inf, w) for w in walks] + [(t_tok, None)]:   # the prior's settings first: the tokens' only if their pilot wins
         if np.isfinite(t):
             if best is not None and pilot and pilot < n and pilot_loses(): continue
             got = setting(t, k)
         else:                                              # the prior alone reads no tokens: the same panel, blocks, validation
             h = hashlib.sha1(); [h.update(np.ascontiguousarray(a).tobytes()) for a in (base.panel, emb.gene_of_snp, G_val,
-                                 np.array([] if y is None else y), np.array([] if base.labels is None else base.labels),
+                                 np.array([] if y is None else y), np.array([] if y_val is None else y_val), np.array([] if base.labels is None else base.labels),
                                  np.array([] if base.pos is None else base.pos), np.array([] if base.chrom is None else base.chrom))]
             shares = crosses if k is None or k[0] == 'pbwt' else tuple(anchor_cross) if k[0] == 'anchor' else None
-            h.update(repr((k, cand, shares, seed, n, max_mia, min_dcr)).encode()); key = h.hexdigest()
+            h.update(repr((k, sorted(anchor_switches) if k and k[0] == 'anchor' else cand, shares, seed, n, max_mia, min_dcr)).encode())
+            key = h.hexdigest()
             if key not in _PRIOR_MEMO:
                 if len(_PRIOR_MEMO) >= 32: _PRIOR_MEMO.clear()
                 _PRIOR_MEMO[key] = setting(t, k)
