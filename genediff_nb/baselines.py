@@ -9,6 +9,7 @@ from sklearn.covariance import LedoitWolf
 from .cohorts import Cohort
 from .embedding import GeneEmbedding
 from .metrics import aa_privacy, knn_test, privacy_report, genotype_report
+from .benchmark import aats
 
 # %% auto #0
 __all__ = ['Generator', 'RealTrain', 'IndependentSNPs', 'GaussianEmbedding', 'evaluate_samples', 'evaluate_generator']
@@ -149,6 +150,8 @@ def evaluate_samples(c:Cohort, emb:GeneEmbedding,
     out['aa_privacy_loss'], out['aa_n_train'], out['aa_n_test'] = aa['privacy_loss'], aa['n_train'], aa['n_test']
     out.update({f'knn_{k}': v for k, v in knn_test(Xte, Xs, metric=metric, seed=seed).items() if k.startswith('share')})
     out.update(privacy_report(Gs, c.G[tr], c.G[te]))
+    aa = aats(c.G[te], Gs, seed)                      # and the field's AA (Yelmen et al. 2021): Hamming distances between genotypes
+    out['AA_truth_geno'], out['AA_syn_geno'] = aa['AA_truth'], aa['AA_syn']
     out.update(genotype_report(c.G[te], Gs, None if y is None else y[te], None if y is None else ys,
                                emb.gene_of_snp, c.snps.chrom.values, seed=seed))
     return out

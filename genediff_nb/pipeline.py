@@ -192,11 +192,12 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
                 'training split (the paper\'s protocol).', '', _md(tab), '', f'![augmentation]({rel}/13_augmentation.png)', '']
     if re_:
         r = pd.DataFrame(re_['rows']).set_index(['task', 'generator'])
-        cols = {'AA_truth_test': 'AA_truth', 'AA_syn_test': 'AA_syn', 'aa_privacy_loss': 'privacy loss',
+        cols = {'AA_truth_geno': 'AA_truth', 'AA_syn_geno': 'AA_syn', 'AA_truth_test': 'AA_truth emb', 'AA_syn_test': 'AA_syn emb', 'aa_privacy_loss': 'privacy loss',
                 'identical_match_rate': 'identical', 'dcr_ratio': 'DCR ratio', 'mia_auc': 'MIA AUC', 'af_r': 'AF r',
                 'ld_r': 'LD r', 'W_PC1': 'W PC1', 'hamming_W_within': 'Hamming W', 'fst_real_vs_syn': 'Fst real-syn'}
         tab = r[[c for c in cols if c in r]].rename(columns=cols).round(3)
-        out += ['**Realism and privacy** against the real test split (AA: 0.5 ideal; DCR ratio = median distance '
+        out += ['**Realism and privacy** against the real test split (AA: 0.5 ideal, on Hamming distances between the '
+                'genotypes as the field computes it, `emb` on their embedding as the paper did; DCR ratio = median distance '
                 'synthetic->train / holdout->train, >= 1 is good; MIA AUC: 0.5 = no membership leak; `real_holdout` is a '
                 'second real sample, the reference a perfect generator reaches; `real_train` must fail privacy).', '', _md(tab), '']
         out += [f'![UMAP]({rel}/14_umap_{t}.png)' for t in dict.fromkeys(r.index.get_level_values(0))] + ['']

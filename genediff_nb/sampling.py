@@ -250,8 +250,8 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                      n:int|None=None,              # samples drawn (default: as many as the panel has rows, at most 4000, fewer beyond
                                                    # 10,000 SNPs: membership inference finds more members among more samples, so a few
                                                    # would flatter the rate; a larger panel is calibrated on a random n of its rows)
-                     anchor_switches=(0.002, 0.005, 0.01, 0.02, 0.05, 0.2, 0.9), # the anchored walk's candidates: its rate is per SNP
-                                                   # (at the median spacing), not per block, so its long segments need smaller rates
+                     anchor_switches=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.9), # the anchored walk's candidates: its rate
+                                                   # is per SNP (at the median spacing), not per block, so its long segments need smaller rates
                      anchor_cross=(0., 0.02, 0.05), # cross-class shares of the anchored walk's draws (absolute: a few draws from
                                                    # other classes move the copies off their own class's training frequencies)
                      pilot:int|None=256,           # the tokens' setting is searched only if, decoded for this many samples at the
