@@ -141,7 +141,7 @@ def evaluate_samples(c:Cohort, emb:GeneEmbedding,
                      Gs, ys,          # synthetic genotypes as a user receives them (decoded) and their integer labels
                      y=None,          # integer labels of `c` (for Fst and per-label LD)
                      metric:str='cosine', max_n_aa:int|None=None, seed:int=0)->dict:
-    "All realism and privacy numbers for a synthetic set: AA (train/test), k-NN test, privacy, genotype metrics; every generator on its genotypes"
+    "All realism and privacy numbers for a synthetic set: AA (train/test; test on genotypes too), k-NN test, privacy, genotype metrics; every generator on its genotypes"
     tr, te = np.asarray(split['train']), np.asarray(split['test'])
     Xtr, Xte, Xs = emb.encode(c.G[tr]), emb.encode(c.G[te]), emb.encode(Gs)   # AA and k-NN on the embedding of the genotypes, real and synthetic alike
     out = {}
@@ -150,8 +150,8 @@ def evaluate_samples(c:Cohort, emb:GeneEmbedding,
     out['aa_privacy_loss'], out['aa_n_train'], out['aa_n_test'] = aa['privacy_loss'], aa['n_train'], aa['n_test']
     out.update({f'knn_{k}': v for k, v in knn_test(Xte, Xs, metric=metric, seed=seed).items() if k.startswith('share')})
     out.update(privacy_report(Gs, c.G[tr], c.G[te]))
-    aa = aats(c.G[te], Gs, seed)                      # and the field's AA (Yelmen et al. 2021): Hamming distances between genotypes
-    out['AA_truth_geno'], out['AA_syn_geno'] = aa['AA_truth'], aa['AA_syn']
+    ga = aats(c.G[te], Gs, seed)                      # and the field's AA (Yelmen et al. 2021): Hamming distances between genotypes
+    out['AA_truth_geno'], out['AA_syn_geno'] = ga['AA_truth'], ga['AA_syn']
     out.update(genotype_report(c.G[te], Gs, None if y is None else y[te], None if y is None else ys,
                                emb.gene_of_snp, c.snps.chrom.values, seed=seed))
     return out
