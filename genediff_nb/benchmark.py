@@ -10,8 +10,8 @@ from .metrics import as_genotypes, hamming_matrix, privacy_report
 
 # %% auto #0
 __all__ = ['LD_DIST', 'LD_MAF', 'PUBLISHED_CHR15', 'hamming_counts', 'w1_counts', 'hamming_w1', 'hamming_w1_by_class',
-           'coupled_pca_w1', 'aats', 'ld_benchmark', 'af_benchmark', 'benchmark_row', 'independent_sites',
-           'chr15_split']
+           'coupled_pca_w1', 'aats', 'ld_benchmark', 'af_benchmark', 'class_contrast', 'benchmark_row',
+           'independent_sites', 'chr15_split']
 
 # %% ../nbs/07a_benchmark.ipynb #cba8e0b4
 def hamming_counts(A,             # (n, m) haplotypes (0/1) or genotypes (0/1/2)
@@ -161,6 +161,23 @@ def af_benchmark(real, syn, rare:float=0.01)->dict:
     sel = np.minimum(pr, 1 - pr) < rare
     r = lambda a, b: float(pearsonr(a, b)[0]) if len(a) > 2 and a.std() > 0 and b.std() > 0 else float('nan')
     return dict(AF_r=r(pr, ps), AF_r_rare=r(pr[sel], ps[sel]), n_rare=int(sel.sum()), AF_mean_abs_diff=float(np.abs(pr - ps).mean()))
+
+# %% ../nbs/07a_benchmark.ipynb #d9a09b85
+def class_contrast(syn, y_syn,     # (n, m) synthetic haplotypes or genotypes and their classes
+                   real, y_real,   # (n', m) real rows of the same kind (the generator's training rows) and their classes
+                   min_rows:int=5, # a class is left out unless it, and the rest, have this many rows on both sides
+                  )->float:
+    "Share of the real classes' allele-frequency contrasts that the synthetic classes keep (slope; nan without two classes)"
+    S, R = as_genotypes(syn, 'syn'), as_genotypes(real, 'real'); ys, yr = np.asarray(y_syn), np.asarray(y_real)
+    if S.shape[1] != R.shape[1]: raise ValueError(f"synthetic ({S.shape[1]}) and real ({R.shape[1]}) rows have different SNPs")
+    if len(ys) != len(S) or len(yr) != len(R): raise ValueError("one class per row is needed on both sides")
+    num = den = 0.
+    for k in np.intersect1d(ys, yr):
+        a, b = ys == k, yr == k
+        if min(a.sum(), (~a).sum(), b.sum(), (~b).sum()) < min_rows: continue
+        ds = S[a].mean(0) - S[~a].mean(0); dr = R[b].mean(0) - R[~b].mean(0)
+        num += float(ds @ dr); den += float(dr @ dr)
+    return num / den if den > 0 else float('nan')
 
 # %% ../nbs/07a_benchmark.ipynb #975af792
 def benchmark_row(syn,              # (n, m) synthetic haplotypes (or genotypes)

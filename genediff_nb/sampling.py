@@ -258,11 +258,13 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                                                    # longest segments, it comes nearer the validation rows than the truest private
                                                    # prior setting does for the same samples (None: always searched) ...
                      pilot_margin:float=1.25,      # ... or less than this many times as far: only a clear loss skips the search
+                     min_contrast:float=0.9,       # with classes: a setting is kept only if its samples keep this share of the classes'
+                                                   # allele-frequency contrasts in the panel rows (`class_contrast`), where any does
                      seed:int=0, device=None,
                      max_mia:float=0.55, min_dcr:float=1.0)->dict:
-    "Per setting, the least cross-class copying and the smallest switch rate whose mosaics are private (DCR, MIA); of those, the truest"
+    "Per setting, the least cross-class copying and the smallest switch rate whose mosaics are private (DCR, MIA); of those, the truest that keeps the classes' contrasts"
     import hashlib
-    from genediff_nb.benchmark import hamming_w1, hamming_w1_by_class
+    from genediff_nb.benchmark import hamming_w1, hamming_w1_by_class, class_contrast
     from genediff_nb.metrics import privacy_report, nearest_hamming
     if y_val is not None and panel.labels is not None:          # a class the panel lacks cannot be decoded (nor drawn by the model)
         keep = np.isin(y_val, panel.labels); G_val, y_val = np.asarray(G_val)[keep], np.asarray(y_val)[keep]
@@ -283,6 +285,8 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     crosses = [0.] if base.labels is None else sorted({round(f * base.cross, 4) for f in shares})   # without labels the share does not matter
     def truth(S, ys):                                       # W1s to the validation rows: by class pair where there are classes (the
         return hamming_w1(S, G_val) if ys is None else hamming_w1_by_class(S, ys, G_val, y_val)   # draw's class mix decides nothing)
+    def rank(r):                                            # settings that lose the classes' contrasts last, then the truest
+        return (r.get('contrast', 1.) < min_contrast, r['W1_within'] + r['W1_between'])
 
     def setting(t, wk):                                    # (rows tried, (switch, cross, W1 record) or None) of one setting
         rows = []; walk, k = wk or (None, None)
@@ -296,6 +300,9 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
             w = truth(chosen[1], y)
             rows.append(dict(temperature=t, walk=walk, neighbours=k, cross=cross, switch=chosen[0], W1_within=round(w['W1_within'], 3),
                              W1_between=round(w['W1_between'], 3), chosen_for_t=True))
+            if y is not None and base.labels is not None and len(np.unique(base.labels)) > 1:   # how much of what tells the
+                cc = class_contrast(chosen[1], y, base.panel, base.labels)                       # classes apart the samples keep
+                if np.isfinite(cc): rows[-1]['contrast'] = round(cc, 3)
             return rows[-1]
         if walk == 'pbwt':                                 # the walk at every share: copying one's own class alone can make
             got = []                                       # caricatures of it (cases and controls of one ancestry): the truest kept
@@ -303,7 +310,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                 dec = base.subset(temperature=t, neighbours=k, walk=walk); dec.cross = cross
                 chosen = _smallest_passing(cand, lambda s: passes(dec, s))
                 if chosen is not None: got.append(record(cross, chosen))
-            return rows, min(got, key=lambda r: r['W1_within'] + r['W1_between']) if got else None
+            return rows, min(got, key=rank) if got else None
         shares = crosses if k is None else sorted(set(anchor_cross)) if walk == 'anchor' and base.labels is not None else [0.]
         cnd = sorted(anchor_switches) if walk == 'anchor' else cand
         for i, cross in enumerate(shares):                 # privacy grows with the share too: the own class first,
@@ -335,14 +342,14 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                                  np.array([] if y is None else y), np.array([] if y_val is None else y_val), np.array([] if base.labels is None else base.labels),
                                  np.array([] if base.pos is None else base.pos), np.array([] if base.chrom is None else base.chrom))]
             shares = crosses if k is None or k[0] == 'pbwt' else tuple(anchor_cross) if k[0] == 'anchor' else None
-            h.update(repr((k, sorted(anchor_switches) if k and k[0] == 'anchor' else cand, shares, seed, n, max_mia, min_dcr)).encode())
+            h.update(repr((k, sorted(anchor_switches) if k and k[0] == 'anchor' else cand, shares, seed, n, max_mia, min_dcr, min_contrast)).encode())
             key = h.hexdigest()
             if key not in _PRIOR_MEMO:
                 if len(_PRIOR_MEMO) >= 32: _PRIOR_MEMO.clear()
                 _PRIOR_MEMO[key] = setting(t, k)
             got = _PRIOR_MEMO[key]
         rows += got[0]; c = got[1]
-        if c is not None and (best is None or c['W1_within'] + c['W1_between'] < best['W1_within'] + best['W1_between']): best = c
+        if c is not None and (best is None or rank(c) < rank(best)): best = c
     if best is None: panel.switch = max(switches)          # none private enough: the shortest segments, the panel's own setting (the privacy check warns)
     else:
         panel.switch, panel.temperature, panel.cross = best['switch'], best['temperature'], best['cross']
