@@ -23,6 +23,17 @@ def test_readme_section_rendered_from_results(tmp_path):
     with pytest.raises(ValueError, match='markers'): update_readme(md, rd)
 
 
+def test_realism_table_reports_the_fields_aa_on_genotypes(tmp_path):
+    "The realism table's AA columns are the genotype-level AA (Hamming, as the field computes it); the paper's embedding AA is labelled as such"
+    (tmp_path/'14_realism.json').write_text(json.dumps(dict(rows=[dict(task='t', generator='g', AA_truth_geno=0.61, AA_syn_geno=0.42,
+                                                                          AA_truth_test=0.93, AA_syn_test=0.17, mia_auc=0.5)])))
+    md = results_markdown(tmp_path, 'x', 'Title')
+    head = next(l for l in md.splitlines() if l.startswith('| task'))
+    row = next(l for l in md.splitlines() if l.startswith('| t | g'))
+    cells = dict(zip([c.strip() for c in head.split('|')], [c.strip() for c in row.split('|')]))
+    assert (cells['AA_truth'], cells['AA_syn'], cells['AA_truth emb'], cells['AA_syn emb']) == ('0.61', '0.42', '0.93', '0.17'), cells
+
+
 def test_runner_rejects_missing_cohort(capsys):
     with pytest.raises(SystemExit): main(['--cohort', '/no/such/file.vcf.gz'])
     assert 'no such file' in capsys.readouterr().err
