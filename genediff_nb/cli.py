@@ -276,6 +276,7 @@ def _train(a, out:Path, rank:int, world:int)->dict|None:
         priv = check_checkpoint_privacy(r, c, seed=a.seed, device=a.device)
         _write_json(dict(priv, run_id=r.config['run_id']), out/'privacy.json')
         if priv['warning']: warnings.warn(priv['warning'])
+        elif priv['note']: warnings.warn(priv['note'])
     cal = getattr(r.panel, 'calibration', None)
     if cal and not cal['passed']:
         warnings.warn(f"mosaic decoding: no switch rate up to {cal['switch']} kept samples as far from training individuals as the "
