@@ -309,7 +309,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                 if np.isfinite(cc): rows[-1]['contrast'] = round(cc, 3)
             return rows[-1]
         if walk == 'pbwt':                                 # the walk at every share: copying one's own class alone can make
-            got = []                                       # caricatures of it (cases and controls of one ancestry): the truest kept
+            got = []                                       # caricatures of it (cases and controls of one ancestry): the truest that keeps the contrasts kept
             for cross in crosses:
                 dec = base.subset(temperature=t, neighbours=k, walk=walk); dec.cross = cross
                 chosen = _smallest_passing(cand, lambda s: passes(dec, s))
