@@ -109,7 +109,11 @@ def parser()->argparse.ArgumentParser:
     t.add_argument('--p-uncond', type=_number(float, 0, 1, hi_open=True), default=0.1, help='label dropout probability (classifier-free guidance), in [0, 1)')
     t.add_argument('--out', required=True, help='checkpoint folder to write (model.pt, last.pt, embedding.npz, split.npz, history.json, qc.json)')
     t.add_argument('--mode', default='auto', choices=['auto', 'haplotype', 'genotype'], help='learn phased haplotypes (an individual is '
-                   'then a pair of them, written as phased calls) or unphased 0/1/2 genotypes (the paper); auto: haplotypes when the input is phased')
+                   'then a pair of them, written as phased calls) or unphased 0/1/2 genotypes (the paper); auto: haplotypes when the input is phased, '
+                   'or when it is not and --phase finds Beagle')
+    t.add_argument('--phase', default='auto', choices=['auto', 'beagle', 'no'], help='unphased input: phase it with Beagle 5 and learn '
+                   'haplotypes (synthetic people are then written unphased, as the input was); auto: when Beagle is installed '
+                   '(apt install beagle, or GENEDIFF_BEAGLE=/path/to/beagle.jar), else genotype mode')
     q = t.add_argument_group('quality control of file cohorts (applied in this order, reported and stored in qc.json)')
     q.add_argument('--max-sample-missing', type=_number(float, 0, 1), default=QC_DEFAULTS['max_sample_missing'], help='drop individuals missing more than this share of calls (plink --mind)')
     q.add_argument('--max-missing', type=_number(float, 0, 1), default=QC_DEFAULTS['max_missing'], help='drop SNPs missing in more than this share of individuals (plink --geno); the rest are imputed')
@@ -251,14 +255,34 @@ def cmd_train(a)->dict|None:
         raise ValueError(f"nothing to resume in {out}: it has no last.pt (the run stopped before its first epoch ended); start afresh with --overwrite")
     with dask_client(a.dask_scheduler if rank == 0 else None): return _train(a, out, rank, world)   # rank 0 does the chunked work
 
+def _train_mode(a, c, rank:int=0)->tuple:
+    "(mode, phase) of `genediff train`: haplotypes when the input is phased, or phased by Beagle; genotypes otherwise"
+    from genediff_nb.cohorts import beagle_command
+    if a.mode == 'genotype' or (a.mode == 'auto' and c.haps is None and a.phase == 'no'): return 'genotype', False
+    if c.haps is not None: return 'haplotype', False
+    why = 'unphased calls, or missing calls that were imputed'
+    if a.phase == 'no': raise ValueError(f"--mode haplotype needs phased input, and {a.cohort} is not ({why}): use --phase beagle or --mode genotype")
+    if a.phase == 'beagle' or a.mode == 'haplotype':
+        beagle_command()                                                # a clear error when there is none
+        return 'haplotype', True
+    try: beagle_command()                                               # auto, auto: phase when Beagle is there and the cohort fits
+    except FileNotFoundError:
+        if rank == 0: _err(f"note: {a.cohort} is unphased ({why}): learning genotypes. Install Beagle 5 (apt install beagle) to phase it "
+                           f"and learn haplotypes, which draws synthetic people closer to real ones (README); --phase no silences this")
+        return 'genotype', False
+    if not isinstance(c.G, np.ndarray):                                  # a chunked cohort stays on disk
+        if rank == 0: _err(f"note: {a.cohort} is unphased and chunked: learning genotypes (phase its VCF with Beagle first to learn haplotypes)")
+        return 'genotype', False
+    if rank == 0: _err(f"note: {a.cohort} is unphased: phasing it with Beagle ({' '.join(beagle_command())}), then learning haplotypes; "
+                       f"synthetic people are written unphased (--phase no: learn genotypes)")
+    return 'haplotype', True
+
 def _train(a, out:Path, rank:int, world:int)->dict|None:
     from genediff_nb.training import TrainConfig, train_cohort
     qc = dict(max_missing=a.max_missing, max_sample_missing=a.max_sample_missing, min_mac=a.min_mac)
     c = load_cohort(a.cohort, labels=a.labels, quick=a.quick, seed=a.seed, maf=a.maf, **qc)
     if qc_summary(c) and rank == 0: _err(qc_summary(c))
-    mode = a.mode if a.mode != 'auto' else ('haplotype' if c.haps is not None else 'genotype')
-    if mode == 'haplotype' and c.haps is None:
-        raise ValueError(f"--mode haplotype needs phased input, and {a.cohort} is not (unphased calls, or missing calls that were imputed): use --mode genotype")
+    mode, phase = _train_mode(a, c, rank)
     if not a.unconditional and not len(c.labels.columns):
         raise ValueError(f"{a.cohort} has no labels to condition on: pass --labels TABLE, or --unconditional")
     epochs = a.epochs or (10 if a.quick else 100)
@@ -266,7 +290,7 @@ def _train(a, out:Path, rank:int, world:int)->dict|None:
                       p_uncond=a.p_uncond, conditional=not a.unconditional, seed=a.seed)
     t0 = time.time()
     r = train_cohort(c, cfg, out, label_col=a.label_col, device=a.device, overwrite=a.overwrite, resume=a.resume,
-                     progress=not a.no_progress, mode=mode)
+                     progress=not a.no_progress, mode=mode, phase=phase)
     if rank: return None                                                    # rank 0 checks, writes and reports
     h = r.history; best = int(np.argmin(h['val_loss']))
     priv = None
@@ -313,6 +337,8 @@ def cmd_sample(a)->dict|None:
         warnings.warn(f"{a.checkpoint}: the mosaic switch rate was never calibrated on the validation split (training stopped "
                       f"before it ended?), so {panel.switch} is a default, not a rate checked for privacy: --resume the training, or pass --switch")
     if o['kind'] == 'hapt' and cfg.get('mode') != 'haplotype': raise ValueError(f"--out {a.out}: .hapt output needs a haplotype-mode checkpoint (train --mode haplotype)")
+    if o['kind'] == 'hapt' and cfg.get('phased_by'): raise ValueError(f"--out {a.out}: .hapt output needs phased input, and this "
+                                                                      "checkpoint's was phased by Beagle: its samples are written unphased (.vcf.gz or PLINK)")
     t0 = time.time()
     if world == 1: syn = generate((model, emb, cfg), a.n, a.mix, sc, device=a.device, progress=not a.no_progress, panel=panel)
     else:

@@ -14,7 +14,8 @@ from .core import cache_dir, check_writable, atomic_path
 __all__ = ['SNP_COLS', 'POP_MODEL', 'QC_DEFAULTS', 'Cohort', 'as_str_array', 'save_cohort', 'load_cohort_npz', 'make_genes',
            'simulate_cohort', 'population_cohort', 'liability_threshold', 'disease_cohort', 'assign_genes', 'qc_plan',
            'qc_summary', 'read_vcf', 'read_plink', 'read_hapt_rows', 'read_hapt', 'read_labels', 'label_rows',
-           'attach_labels', 'write_vcf', 'write_plink', 'write_hapt', 'write_labels', 'load_cohort', 'split_cohort']
+           'attach_labels', 'write_vcf', 'write_plink', 'write_hapt', 'write_labels', 'load_cohort', 'split_cohort',
+           'beagle_command', 'phase_cohort']
 
 # %% ../nbs/01_cohorts.ipynb #b3e2aeaa
 SNP_COLS = ['chrom', 'pos', 'id', 'ref', 'alt']
@@ -640,3 +641,54 @@ def split_cohort(c:Cohort, label:str|None=None, # stratify by this label column 
     tr, rest = train_test_split(idx, train_size=fractions[0], stratify=y, random_state=seed)
     va, te = train_test_split(rest, train_size=fractions[1] / (fractions[1] + fractions[2]), stratify=y[rest], random_state=seed)
     return {'train': np.sort(tr), 'val': np.sort(va), 'test': np.sort(te)}
+
+# %% ../nbs/01_cohorts.ipynb #5bef6b87
+def beagle_command(beagle:str|None=None)->list:
+    "The command that runs Beagle 5: `beagle` (a command or a .jar path), else $GENEDIFF_BEAGLE, else `beagle` on the PATH"
+    import shutil
+    b = beagle or os.environ.get('GENEDIFF_BEAGLE') or shutil.which('beagle')
+    if not b: raise FileNotFoundError("phasing needs Beagle 5, and none was found: install it (Debian/Ubuntu: apt install beagle; "
+                                      "conda: bioconda beagle) or set GENEDIFF_BEAGLE to its .jar")
+    if str(b).endswith('.jar'):
+        if not Path(b).exists(): raise FileNotFoundError(f"no Beagle jar at {b}")
+        java = shutil.which('java')
+        if not java: raise FileNotFoundError(f"{b} needs java, which is not on the PATH")
+        return [java, '-Xmx4g', '-jar', str(b)]
+    w = shutil.which(str(b))
+    if not w: raise FileNotFoundError(f"Beagle command {b!r} not found")
+    return [w]
+
+def phase_cohort(c:Cohort,
+                 groups=None,            # index arrays of individuals phased apart (default: all together); every individual in one
+                 seed:int=0,             # Beagle's seed: the same seed, the same phase
+                 threads:int|None=None,  # Beagle's threads (default: the CPUs)
+                 beagle:str|None=None,   # see `beagle_command`
+                 workdir=None,           # where Beagle's files go (default: a temporary folder, removed after)
+                )->Cohort:
+    "`c` with haplotypes phased statistically by Beagle 5 from its genotypes (a phased cohort is returned as it is)"
+    import subprocess, tempfile
+    if c.haps is not None: return c
+    if not isinstance(c.G, np.ndarray): raise ValueError("phasing reads the genotypes into memory: phase a cohort this large "
+                                                         "with Beagle first, then train on its phased VCF")
+    if c.n < 2: raise ValueError("phasing needs at least 2 individuals")
+    groups = [np.arange(c.n)] if groups is None else [np.asarray(g, np.int64) for g in groups if len(g)]
+    cov = np.bincount(np.concatenate(groups), minlength=c.n) if groups else np.zeros(c.n, int)
+    if len(cov) > c.n or (cov != 1).any(): raise ValueError("the phasing groups must hold every individual exactly once")
+    cmd = beagle_command(beagle); H = np.zeros((c.n, 2, c.m), np.int8); version = None
+    with tempfile.TemporaryDirectory(dir=workdir) as d:
+        for k, g in enumerate(groups):
+            u = Cohort(c.G[g], c.snps, c.samples[g]); src, out = Path(d)/f'in{k}.vcf.gz', Path(d)/f'out{k}'
+            write_vcf(u, src)
+            run = subprocess.run(cmd + [f'gt={src}', f'out={out}', f'seed={seed}', f'nthreads={threads or os.cpu_count() or 1}'],
+                                 capture_output=True, text=True)
+            if run.returncode or not Path(f'{out}.vcf.gz').exists():
+                raise RuntimeError(f"Beagle failed on {len(g)} individuals (exit {run.returncode}): "
+                                   + (run.stderr.strip() or run.stdout.strip())[-800:])
+            version = version or (re.findall(r'version ([\d.]+)', run.stdout) or ['?'])[0]
+            p = read_vcf(f'{out}.vcf.gz', max_missing=1.0, max_sample_missing=1.0)
+            if list(p.samples) != list(u.samples) or p.m != c.m or not np.array_equal(p.G, u.G) or p.haps is None:
+                raise RuntimeError(f"Beagle's output does not match its input ({p!r} for {u!r}): its genotypes or SNPs changed")
+            H[g] = p.haps
+    meta = dict(c.meta, phased_by=dict(tool='beagle', version=version, seed=seed, groups=len(groups)))
+    return Cohort(c.G, c.snps, c.samples, c.labels, H, c.genes, meta)
+

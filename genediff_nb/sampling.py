@@ -153,7 +153,8 @@ def generate(ckpt,                      # checkpoint folder, or a (model, embedd
     ids = np.array([f'{prefix}_{i:05d}' for i in range(first, first + n)])
     labels = pd.DataFrame({cfg['label_col']: np.asarray(cfg['classes'])[y]}, index=ids) if conditional else None
     meta = dict(model=cfg['model'], run_id=cfg.get('run_id'), mode='haplotype' if hap else 'genotype', source='synthetic', **sc.record(cfg['T']), tokens_drawn=drawn)
-    if hap: H = decode(X, rng, yh).reshape(n, 2, emb.m); c = Cohort(H.sum(1), emb.snps, ids, labels, H, meta=meta)
+    if hap and cfg.get('phased_by'): meta['phase'] = 'not written: the training cohort was unphased (phased by Beagle to learn haplotypes)'
+    if hap: H = decode(X, rng, yh).reshape(n, 2, emb.m); c = Cohort(H.sum(1), emb.snps, ids, labels, None if cfg.get('phased_by') else H, meta=meta)
     else: c = Cohort(decode(X, rng, yh), emb.snps, ids, labels, meta=meta)
     return (c, X) if return_embeddings else c
 

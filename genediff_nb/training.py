@@ -12,7 +12,7 @@ import torch
 from torch import nn, Tensor
 from tqdm.auto import tqdm
 from .core import set_seed, get_device, check_writable, atomic_path
-from .cohorts import Cohort, split_cohort
+from .cohorts import Cohort, split_cohort, phase_cohort
 from .embedding import GeneEmbedding, MosaicDecoder, fit_embedding, is_dask
 from .diffusion import Schedule, EMA, diffusion_loss, drop_labels, q_sample, predict_x0
 from .models import get_model, PAPER_CONDITIONING
@@ -377,7 +377,8 @@ def check_run(folder, files=None)->str|None:
 
 def haplotype_cohort(c:Cohort)->Cohort:
     "A phased cohort as a cohort of its haplotypes: rows `<id>_A`, `<id>_B` with values 0/1, each carrying its individual's labels"
-    if c.haps is None: raise ValueError("haplotype mode needs phased input (a VCF with '|' calls and no imputed call, or a .hapt file)")
+    if c.haps is None: raise ValueError("haplotype mode needs phased input (a VCF with '|' calls and no imputed call, or a .hapt "
+                                        "file), or a cohort phased first (`phase_cohort`; train_cohort(..., phase=True))")
     H = c.haps.reshape(-1, c.m); ids = np.array([f'{s}_{h}' for s in c.samples for h in 'AB'])
     lab = c.labels.iloc[np.repeat(np.arange(c.n), 2)].set_axis(ids)
     meta = dict(c.meta, haplotypes_of=c.meta.get('source', repr(c)))
@@ -400,13 +401,17 @@ def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
                  emb_kw:dict|None=None,    # `EmbeddingConfig` fields
                  device=None, overwrite:bool=False, resume:bool=False, stop_after:int|None=None, progress:bool=True,
                  mode:str='genotype',      # 'genotype': individuals' 0/1/2 (the paper); 'haplotype': phased haplotypes, paired when sampling
+                 phase:bool=False,         # haplotype mode on an unphased cohort: phase it with Beagle first (`phase_cohort`: the
+                                           # training and validation individuals together, the test individuals apart)
                 )->TrainResult:
     "Split, embed (fitted on train only), train with validation checkpointing; everything sampling needs goes to `out`"
     cfg = cfg or TrainConfig()
     if mode not in MODES: raise ValueError(f"unknown mode {mode!r}: use one of {MODES}")
     if mode == 'haplotype':        # split the individuals, then learn their haplotypes: a person's two stay on one side
         lc = (label_col or (c.labels.columns[0] if len(c.labels.columns) else None)) if cfg.conditional else None
-        split = haplotype_split(split or split_cohort(c, lc, seed=cfg.seed))
+        ind = split or split_cohort(c, lc, seed=cfg.seed); split = haplotype_split(ind)
+        if c.haps is None and phase:
+            c = phase_cohort(c, [np.r_[ind['train'], ind['val']], ind['test']], seed=cfg.seed)
         c, emb_kw = haplotype_cohort(c), dict(emb_kw or {}, ploidy=1)
     has_labels = cfg.conditional and len(c.labels.columns) > 0
     if cfg.conditional and not has_labels: raise ValueError("this cohort has no labels: pass labels, or use TrainConfig(conditional=False)")
@@ -450,7 +455,8 @@ def train_cohort(c:Cohort,                 # cohort with genotypes (and labels)
     freq = np.bincount(y[tr], minlength=len(classes)) / len(tr) if has_labels else np.array([])
     digests = on_rank0(lambda: [cohort_digest(c, label_col), cohort_digest(c, label_col, np.r_[tr, va])])   # a pass over the cohort each: once
     extra = dict(classes=[str(k) for k in classes], label_col=label_col, label_freq=freq.tolist(),
-                 cohort=repr(c), n_train=len(tr), n_val=len(va), run_id=run_id, mode=mode, cohort_digest=digests[0],
+                 cohort=repr(c), n_train=len(tr), n_val=len(va), run_id=run_id, mode=mode, phased_by=c.meta.get('phased_by'),
+                 cohort_digest=digests[0],
                  trainval_digest=digests[1])   # what calibration may read: never the test split
     model, hist = train(Xtr, yt[tr], Xva, yt[va], emb.mask, len(classes), cfg, out, device, overwrite, resuming,
                         stop_after, progress, extra)

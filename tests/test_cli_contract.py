@@ -10,11 +10,13 @@ BIN = Path(sys.executable).parent
 TRAIN = ['--model', 'mlp', '--model-cfg', 'hidden=16', '--T', '20', '--no-progress']
 
 
-def gd(*args, script='genediff', timeout=300):
-    "Run an installed console script; the CompletedProcess (returncode, stdout, stderr as text)"
+def gd(*args, script='genediff', timeout=300, env=None):
+    "Run an installed console script (`env`: variables to set); the CompletedProcess (returncode, stdout, stderr as text)"
+    import os
     exe = BIN/script
     if not exe.exists(): pytest.skip(f'the {script} console script is not installed (pip install -e .)')
-    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                          env=None if env is None else {**os.environ, **env})
 
 
 def failed(p, code=1):
@@ -245,13 +247,36 @@ def test_phased_input_gives_phased_output(cohort, ckpt):
         assert subprocess.run(['bcftools', 'view', '-H', str(d/'ph.vcf.gz')], capture_output=True).returncode == 0
 
 
+NO_BEAGLE = dict(GENEDIFF_BEAGLE='no-such-beagle')   # as on a machine without Beagle
+
+
 def test_haplotype_mode_needs_phased_input(cohort, ckpt):
     d, c = cohort; ck, _ = ckpt
     write_vcf(Cohort(c.G, c.snps, c.samples, c.labels), d/'unph.vcf.gz')                   # unphased calls
-    assert 'needs phased input' in failed(gd('train', d/'unph.vcf.gz', '--labels', d/'c.tsv', *TRAIN, '--mode', 'haplotype', '--out', d/'never_h'))
-    p = gd('train', d/'unph.vcf.gz', '--labels', d/'c.tsv', *TRAIN, '--epochs', 1, '--out', d/'ck_unph')
-    assert p.returncode == 0 and json.loads(p.stdout)['mode'] == 'genotype'                  # auto: the paper's genotype mode
+    assert 'needs phased input' in failed(gd('train', d/'unph.vcf.gz', '--labels', d/'c.tsv', *TRAIN, '--mode', 'haplotype',
+                                             '--phase', 'no', '--out', d/'never_h'))
+    assert 'Beagle' in failed(gd('train', d/'unph.vcf.gz', '--labels', d/'c.tsv', *TRAIN, '--phase', 'beagle', '--out', d/'never_b', env=NO_BEAGLE))
+    assert not [f for x in ('never_h', 'never_b') for f in (d/x).glob('*')]                   # refused before any file was written
+    p = gd('train', d/'unph.vcf.gz', '--labels', d/'c.tsv', *TRAIN, '--epochs', 1, '--out', d/'ck_unph', env=NO_BEAGLE)
+    assert p.returncode == 0 and json.loads(p.stdout)['mode'] == 'genotype'                  # auto without Beagle: genotype mode, and
+    assert 'Install Beagle' in p.stderr                                                       # a note saying what phasing would give
     assert '.hapt output needs a haplotype-mode checkpoint' in failed(gd('sample', '--checkpoint', d/'ck_unph', '--out', d/'nohap.hapt'))
+
+
+def test_unphased_input_is_phased_by_beagle_and_written_unphased(cohort):
+    "auto with Beagle installed: the unphased VCF is phased, haplotypes are learnt, synthetic people are written unphased"
+    if not shutil.which('beagle'): pytest.skip('Beagle is not installed (apt install beagle)')
+    d, c = cohort
+    write_vcf(Cohort(c.G, c.snps, c.samples, c.labels), d/'unph2.vcf.gz')
+    p = gd('train', d/'unph2.vcf.gz', '--labels', d/'c.tsv', *TRAIN, '--epochs', 1, '--out', d/'ck_beagle')
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert json.loads(p.stdout)['mode'] == 'haplotype' and 'phasing it with Beagle' in p.stderr
+    s = json.loads(gd('sample', '--checkpoint', d/'ck_beagle', '--n', 6, '--no-progress', '--out', d/'syn_b.vcf.gz').stdout)
+    assert s['mode'] == 'haplotype' and not s['phased']
+    body = [l for l in gzip.open(d/'syn_b.vcf.gz', 'rt') if not l.startswith('#')]
+    assert all('|' not in l.split('\t', 9)[9] for l in body)                               # no phase claimed that the input lacked
+    back = read_vcf(d/'syn_b.vcf.gz'); assert back.n == 6 and back.m == c.m
+    assert 'written unphased' in failed(gd('sample', '--checkpoint', d/'ck_beagle', '--out', d/'nope.hapt'))
 
 
 # ---- mosaic decoding --------------------------------------------------------------------------------------------------
