@@ -19,7 +19,8 @@ from .baselines import Generator, RealTrain, IndependentSNPs, GaussianEmbedding
 
 # %% auto #0
 __all__ = ['DENOISERS', 'PAPER_EPOCHS', 'BASELINES', 'Task', 'prepare_task', 'Experiment', 'setup_experiment', 'train_config',
-           'DiffusionGenerator', 'model_dir', 'trained_generator', 'task_generators']
+           'DiffusionGenerator', 'model_dir', 'trained_generator', 'task_generators', 'haplotype_task',
+           'HaplotypePairs', 'haplotype_generators']
 
 # %% ../nbs/08a_experiments.ipynb #9a69e4d9
 @dataclass
@@ -208,3 +209,35 @@ def task_generators(task:Task,
         cfg = train_config(m, quick, seed, **(train_kw or {}))
         gens[m] = trained_generator(task, cfg, run_dir, progress, sampler=sampler, steps=steps, guidance=guidance)
     return gens
+
+# %% ../nbs/08a_experiments.ipynb #ce41e510
+def haplotype_task(task:Task)->Task:
+    "`task`'s phased cohort as its haplotypes: the same individuals on each side of the split, embedded haplotype by haplotype"
+    from genediff_nb.training import haplotype_cohort, haplotype_split
+    hc, hs = haplotype_cohort(task.cohort), haplotype_split(task.split)
+    emb = fit_embedding(hc, hs['train'], ploidy=1); y = np.repeat(task.y, 2)
+    return Task(f'{task.name}-hap', hc, task.label, hs, emb, emb.encode(hc.G), y, task.classes)
+
+class HaplotypePairs(Generator):
+    "Individuals as `genediff sample` draws them from a haplotype-mode checkpoint: two haplotypes of one label, summed"
+    def __init__(self, task:Task, hap:DiffusionGenerator):   # the genotype task, and a generator of its `haplotype_task`
+        super().__init__(task.cohort, task.emb, task.label, hap.seed); self.hap = hap
+    def _fit(self, idx):
+        if not np.array_equal(np.sort(np.r_[2 * idx, 2 * idx + 1]), np.sort(self.hap.train_idx)):
+            raise ValueError("a haplotype-mode generator is trained once, on its task's training individuals: fit on those")
+    def _sample(self, y, rng):
+        H, _ = self.hap.sample_genotypes(2 * len(y), np.repeat(y, 2), rng=rng); return H[0::2] + H[1::2]
+    def __repr__(self): return f"HaplotypePairs({self.hap!r})"
+
+def haplotype_generators(task:Task, models=('mlp',), run_dir=None, quick:bool=False, seed:int=0,
+                         sampler:str='ddim', steps:int|None=50, guidance:float=0., train_kw:dict|None=None,
+                         progress:bool=False)->dict:
+    "'<model> (haplotypes)' -> `HaplotypePairs` of each denoiser trained on `task`'s haplotypes, fitted (nothing for an unphased cohort)"
+    if task.cohort.haps is None or not len(models): return {}
+    if run_dir is None: raise ValueError("run_dir is needed to find or train the denoisers")
+    ht = haplotype_task(task); out = {}
+    for m in models:
+        g = trained_generator(ht, train_config(m, quick, seed, **(train_kw or {})), run_dir, progress, sampler=sampler, steps=steps, guidance=guidance)
+        out[f'{m} (haplotypes)'] = HaplotypePairs(task, g).fit(task.split['train'])
+    return out
+
