@@ -263,7 +263,9 @@ def _train_mode(a, c, rank:int=0)->tuple:
     why = 'unphased calls, or missing calls that were imputed'
     if a.phase == 'no': raise ValueError(f"--mode haplotype needs phased input, and {a.cohort} is not ({why}): use --phase beagle or --mode genotype")
     if a.phase == 'beagle' or a.mode == 'haplotype':
-        beagle_command()                                                # a clear error when there is none
+        try: beagle_command()
+        except FileNotFoundError as e: raise FileNotFoundError(f"{a.cohort} is unphased ({why}), so learning haplotypes needs it phased: {e}; "
+                                                               f"or use --mode genotype") from None
         return 'haplotype', True
     try: beagle_command()                                               # auto, auto: phase when Beagle is there and the cohort fits
     except FileNotFoundError:
