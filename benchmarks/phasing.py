@@ -11,16 +11,7 @@ phase relation differs; a random phase scores 0.5) and Beagle's wall time.
 """
 import argparse, time, numpy as np
 from pathlib import Path
-from genediff_nb.cohorts import Cohort, load_cohort, phase_cohort, split_cohort, read_vcf
-
-
-def switch_error(A, B)->float:
-    "Share of consecutive heterozygous sites whose phase relation differs between two phasings (n, 2, m) of the same genotypes"
-    e = t = 0
-    for a, b in zip(A, B):
-        het = np.flatnonzero(a[0] != a[1])
-        if len(het) > 1: s = a[0, het] == b[0, het]; e += int((s[1:] != s[:-1]).sum()); t += len(het) - 1
-    return e / max(t, 1)
+from genediff_nb.cohorts import Cohort, load_cohort, phase_cohort, split_cohort, read_vcf, switch_error
 
 
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -15,7 +15,7 @@ __all__ = ['SNP_COLS', 'POP_MODEL', 'QC_DEFAULTS', 'Cohort', 'as_str_array', 'sa
            'simulate_cohort', 'population_cohort', 'liability_threshold', 'disease_cohort', 'assign_genes', 'qc_plan',
            'qc_summary', 'read_vcf', 'read_plink', 'read_hapt_rows', 'read_hapt', 'read_labels', 'label_rows',
            'attach_labels', 'write_vcf', 'write_plink', 'write_hapt', 'write_labels', 'load_cohort', 'split_cohort',
-           'beagle_command', 'phase_cohort']
+           'beagle_command', 'phase_cohort', 'switch_error']
 
 # %% ../nbs/01_cohorts.ipynb #b3e2aeaa
 SNP_COLS = ['chrom', 'pos', 'id', 'ref', 'alt']
@@ -691,4 +691,12 @@ def phase_cohort(c:Cohort,
             H[g] = p.haps
     meta = dict(c.meta, phased_by=dict(tool='beagle', version=version, seed=seed, groups=len(groups)))
     return Cohort(c.G, c.snps, c.samples, c.labels, H, c.genes, meta)
+
+def switch_error(A, B)->float:
+    "Share of consecutive heterozygous sites whose phase relation differs between two phasings (n, 2, m) of the same genotypes (random: 0.5)"
+    e = t = 0
+    for a, b in zip(np.asarray(A), np.asarray(B)):
+        het = np.flatnonzero(a[0] != a[1])
+        if len(het) > 1: s = a[0, het] == b[0, het]; e += int((s[1:] != s[:-1]).sum()); t += len(het) - 1
+    return e / max(t, 1)
 

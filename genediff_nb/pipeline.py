@@ -247,7 +247,8 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
 
 def _with_spread(t:pd.DataFrame, b:dict, panel:str, level:str)->pd.DataFrame:
     "`t` and, under it, each of our default rows drawn again at other seeds: mean W1s (min-max over the draws), of PCs too where drawn"
-    s = pd.DataFrame(b.get('spread') or [{}], columns=sorted({'panel', 'level', 'generator', 'seed'} | {k for r in b.get('spread') or [] for k in r}))
+    if not b.get('spread'): return t
+    s = pd.DataFrame(b['spread'])
     for g, d in s[(s.panel == panel) & (s.level == level)].groupby('generator', sort=False):
         t.loc[f'{g}: {len(d)} draws, mean (range)'] = [f'{d[c].mean():.3g} ({d[c].min():.3g}-{d[c].max():.3g})' if c in d else '' for c in t.columns]
     return t
