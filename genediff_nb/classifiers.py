@@ -144,30 +144,36 @@ def utility_experiment(X,              # (n, genes, 8) tokens of all real indivi
                        seeds=(0, 1, 2),
                        n_syn:int|None=None, # synthetic samples per generator (default: size of the training split)
                        task:str='',
+                       redraw:bool=True, # each seed's classifier learns its own synthetic draw (else one draw for every seed)
                        verbose:bool=False, **kw)->pd.DataFrame:
-    "TRTR and TSTR accuracy (mean ± sd over seeds) and recovery rate for every classifier x generator"
+    "TRTR and TSTR accuracy (mean ± sd over seeds, and over synthetic draws with `redraw`) and recovery rate for every classifier x generator"
     X, y = np.asarray(X, np.float32), np.asarray(y)
     tr, va, te = (np.asarray(split[k]) for k in ('train', 'val', 'test'))
-    C = int(y.max() + 1); val, test = (X[va], y[va]), (X[te], y[te])
-    syn = {}
+    C = int(y.max() + 1); val, test = (X[va], y[va]), (X[te], y[te]); seeds = list(seeds)
+    key = lambda A, b: digest(dict(X=np.asarray(A, np.float32), y=np.asarray(b, np.int64), shape=list(np.shape(A))))
+    syn = {}                                                  # generator -> one (X, y, key) per seed (or one for all)
     for g, make in generators.items():
-        Xs, ys = make(tr, n_syn or len(tr), y[tr]); Xs, ys = _check_xy(Xs, ys, f'synthetic data of {g!r}')
-        if Xs.shape[1:] != X.shape[1:]: raise ValueError(f"generator {g!r} returned tokens {Xs.shape[1:]}, expected {X.shape[1:]}")
-        syn[g] = (Xs, ys)
+        syn[g] = []
+        for _ in (seeds if redraw else seeds[:1]):
+            Xs, ys = make(tr, n_syn or len(tr), y[tr]); Xs, ys = _check_xy(Xs, ys, f'synthetic data of {g!r}')
+            if Xs.shape[1:] != X.shape[1:]: raise ValueError(f"generator {g!r} returned tokens {Xs.shape[1:]}, expected {X.shape[1:]}")
+            syn[g].append((Xs, ys, key(Xs, ys)))
+    real_set = (X[tr], y[tr], key(X[tr], y[tr]))
+    def row(c, g, accs, ref, n):
+        rec = 100 * np.asarray(accs) / np.maximum(ref, 1e-12); sd = lambda v: float(np.std(v, ddof=1)) if len(v) > 1 else 0.0
+        return dict(task=task, classifier=c, trained_on=g, acc_mean=float(np.mean(accs)), acc_sd=sd(accs),
+                    recovery_mean=float(rec.mean()), recovery_sd=sd(rec), n_train=n)
     rows = []
     for c in classifiers:
-        t0 = time.time(); real = evaluate_classifier(c, (X[tr], y[tr]), val, test, seeds, C, **kw)
-        rows.append(dict(task=task, classifier=c, trained_on='real', acc_mean=real['mean'], acc_sd=real['sd'],
-                         recovery_mean=100.0, recovery_sd=0.0, n_train=len(tr)))
-        key = lambda A, b: digest(dict(X=np.asarray(A, np.float32), y=np.asarray(b, np.int64), shape=list(np.shape(A))))
-        fits = {key(X[tr], y[tr]): real}        # fits by training set: the same individuals (the training set itself, or
-        for g, (Xs, ys) in syn.items():              # generators that return the same ones) are fitted once, with the same seeds
-            k = key(Xs, ys)
-            if k not in fits: fits[k] = evaluate_classifier(c, (Xs, ys), val, test, seeds, C, **kw)
-            r = fits[k]
-            rec = 100 * np.array(r['accs']) / np.maximum(real['accs'], 1e-12)
-            rows.append(dict(task=task, classifier=c, trained_on=g, acc_mean=r['mean'], acc_sd=r['sd'],
-                             recovery_mean=float(rec.mean()), recovery_sd=float(rec.std(ddof=1)) if len(rec) > 1 else 0.0, n_train=len(Xs)))
+        t0 = time.time(); fits = {}       # accuracy by (training set, seed): the same individuals (the training set itself, or
+        def acc(A, b, k, s):              # generators that return the same ones) are fitted once per seed
+            if (k, s) not in fits: fits[k, s] = evaluate_classifier(c, (A, b), val, test, [s], C, **kw)['accs'][0]
+            return fits[k, s]
+        real = np.array([acc(*real_set, s) for s in seeds])
+        rows.append(row(c, 'real', real, real, len(tr)))
+        for g, draws in syn.items():
+            accs = [acc(*draws[i % len(draws)], s) for i, s in enumerate(seeds)]
+            rows.append(row(c, g, accs, real, len(draws[0][0])))
         if verbose: print(f'{task} {c}: {time.time() - t0:.0f}s')
     return pd.DataFrame(rows)
 

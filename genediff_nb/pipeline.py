@@ -175,7 +175,8 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
         real = u[u.trained_on == 'real'].set_index(['task', 'classifier'])
         tab.insert(0, 'real acc. (%)', [_pm(real.loc[i, 'acc_mean'], real.loc[i, 'acc_sd'], 100) for i in tab.index])
         out += ['**Train on synthetic, test on real: recovery rate (%)**, TSTR accuracy / TRTR accuracy, mean ± sd over '
-                f"{len(ts['seeds'])} classifier seeds; synthetic sets sampled with {ts['sampler']}.", '', _md(tab), '']
+                f"{len(ts['seeds'])} {'seeds, each a classifier trained on its own synthetic draw' if ts.get('redraw') else 'classifier seeds'}; "
+                f"synthetic sets sampled with {ts['sampler']}.", '', _md(tab), '']
         syn = rec[~rec.trained_on.isin(['real_train', 'independent_snps', 'gaussian_emb'])]
         paper3 = syn[syn.classifier.isin(['mlp', 'cnn', 'transformer'])]
         if len(paper3):
