@@ -14,8 +14,8 @@ from .core import cache_dir, check_writable, atomic_path
 __all__ = ['SNP_COLS', 'POP_MODEL', 'QC_DEFAULTS', 'Cohort', 'as_str_array', 'save_cohort', 'load_cohort_npz', 'make_genes',
            'simulate_cohort', 'population_cohort', 'liability_threshold', 'disease_cohort', 'assign_genes', 'qc_plan',
            'qc_summary', 'read_vcf', 'read_plink', 'read_hapt_rows', 'read_hapt', 'read_labels', 'label_rows',
-           'attach_labels', 'write_vcf', 'write_plink', 'write_hapt', 'write_labels', 'load_cohort', 'split_cohort',
-           'beagle_command', 'phase_cohort', 'switch_error']
+           'attach_labels', 'write_vcf', 'write_plink', 'write_hapt', 'write_labels', 'load_cohort', 'cohort_phased',
+           'split_cohort', 'beagle_command', 'phase_cohort', 'switch_error']
 
 # %% ../nbs/01_cohorts.ipynb #b3e2aeaa
 SNP_COLS = ['chrom', 'pos', 'id', 'ref', 'alt']
@@ -625,6 +625,20 @@ def load_cohort(spec:str,            # 'sim-pop', 'sim-disease', or a path: VCF/
         return read_hapt(p, legend, labels, maf=maf, **{k: v for k, v in qc.items() if k == 'min_mac'})
     if not p.exists(): raise FileNotFoundError(f"cohort {spec!r} is neither a built-in cohort (sim-pop, sim-disease) nor an existing file")
     raise ValueError(f"cannot tell the format of {spec!r}: expected .vcf[.gz], .bcf, a PLINK .bed/prefix, .hapt[.zip] or a VCF Zarr store")
+
+# %% ../nbs/01_cohorts.ipynb #6b108c4a
+def cohort_phased(spec,                 # a cohort file as `load_cohort` takes it, or a built-in cohort's name
+                  records:int=1000,     # a VCF's first SNPs read to tell
+                 )->bool:
+    "Whether a cohort holds phased calls, without reading all of it: a VCF's first `records` SNPs all phased, a .hapt yes, PLINK no"
+    name = str(spec).lower()
+    if '.hapt' in name: return True
+    if name.endswith(('.vcf', '.vcf.gz', '.vcf.bgz', '.bcf')):
+        import cyvcf2, itertools
+        if not Path(spec).exists(): raise FileNotFoundError(f"no such VCF: {spec}")
+        return all(bool(np.all(v.gt_phases)) for v in itertools.islice(cyvcf2.VCF(str(spec), lazy=True), records))
+    if name.endswith('.bed') or Path(f'{spec}.bed').exists(): return False
+    return load_cohort(str(spec)).haps is not None       # a VCF Zarr store (read lazily) or a built-in cohort
 
 # %% ../nbs/01_cohorts.ipynb #f6625edb
 def split_cohort(c:Cohort, label:str|None=None, # stratify by this label column (default: the first)

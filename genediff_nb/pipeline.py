@@ -8,6 +8,7 @@ import argparse, ast, json, os, sys, time
 from pathlib import Path
 import pandas as pd
 from .core import project_root, cohort_tag, cohort_figures
+from .cohorts import cohort_phased, beagle_command
 
 # %% auto #0
 __all__ = ['PRESETS', 'PAPER_RECOVERY_NOTE', 'RESULT_FILES', 'BENCH_COLS', 'experiment_notebooks', 'notebook_parameters',
@@ -36,6 +37,7 @@ def run_pipeline(preset:str='quick',       # 'quick' or 'paper'
                  params:dict|None=None,    # extra papermill parameters for every notebook (e.g. COHORT)
                  out:Path|None=None,       # where executed notebooks go (default _runs/<preset>)
                  export:bool=True,         # run nbdev_export first, so the package matches the notebooks
+                 skip:dict|None=None,      # notebook prefix -> why it is not run (recorded in the summary)
                 )->dict:
     "Execute the experiment notebooks with papermill; return (and write) a summary; raise on the first failure"
     import papermill as pm
@@ -44,10 +46,11 @@ def run_pipeline(preset:str='quick',       # 'quick' or 'paper'
     if export:
         from nbdev.doclinks import nbdev_export as export_package   # (nbdev_test skips cells that call nbdev_export by name)
         export_package()
-    nbs = experiment_notebooks(root, only)
-    if not nbs: raise FileNotFoundError(f"no experiment notebooks matched {only}")
+    nbs = experiment_notebooks(root, only); skip = skip or {}
+    nbs = [nb for nb in nbs if not any(nb.name.startswith(k) for k in skip)]
+    if not nbs: raise FileNotFoundError(f"no experiment notebooks matched {only}" + ''.join(f'; {k} skipped: {v}' for k, v in skip.items()))
     parameters = {**PRESETS[preset], **(params or {})}
-    summary = dict(preset=preset, parameters=parameters, machine=machine(), notebooks=[])
+    summary = dict(preset=preset, parameters=parameters, machine=machine(), notebooks=[], **({'skipped': skip} if skip else {}))
     t_all = time.time()
     for i, nb in enumerate(nbs, 1):
         print(f'[{i}/{len(nbs)}] {nb.name} ...', flush=True)
@@ -307,7 +310,7 @@ def main(argv=None):
     ap.add_argument('-p', '--param', action='append', default=[], metavar='KEY=VALUE',
                     help="any notebook parameter, its value a Python literal or a plain string, e.g. -p N_SEEDS=2 -p \"MODELS=['mlp']\" (repeatable)")
     a = ap.parse_args(argv)
-    params, out = {}, a.out
+    params, out, skip = {}, a.out, {}
     if a.cohort:
         if not Path(a.cohort).exists() and not Path(f'{a.cohort}.bed').exists():
             ap.error(f'--cohort {a.cohort}: no such file (or PLINK prefix)')
@@ -315,6 +318,11 @@ def main(argv=None):
         params.update(COHORTS=[str(Path(a.cohort).resolve())], REAL_DATA=False)
         params['FIGURES'] = str(cohort_figures([a.cohort], a.label_col))     # your cohort's figures beside, never among, the paper's
         out = out or str(project_root()/'_runs'/f'{a.preset}-{tag}')
+        if not cohort_phased(a.cohort):                                      # the field's benchmark (16) needs phase, or Beagle
+            try: beagle_command()
+            except FileNotFoundError as e:
+                skip['16'] = f'{a.cohort} is not phased and Beagle is not installed: the haplotype benchmark needs one or the other'
+                print(f'genediff-paper: 16_benchmark skipped: {skip["16"]} ({e})', file=sys.stderr)
     if a.labels: params['LABELS'] = str(Path(a.labels).resolve())
     if a.label_col: params['LABEL_COL'] = a.label_col
     if a.seed is not None: params['SEED'] = a.seed
@@ -328,7 +336,7 @@ def main(argv=None):
         known = set().union(*(notebook_parameters(nb) for nb in experiment_notebooks(None, a.only)))
         if user - known: ap.error(f"--param {', '.join(sorted(user - known))}: no notebook to be run declares it "
                                   f"(their parameters: {', '.join(sorted(known))})")
-    try: s = run_pipeline(a.preset, a.only, params, Path(out) if out else None)
+    try: s = run_pipeline(a.preset, a.only, params, Path(out) if out else None, skip=skip)
     except (RuntimeError, FileNotFoundError, ValueError) as e:
         print(f'\nFAILED: {e}', file=sys.stderr); sys.exit(1)
     print('\n' + format_summary(s))

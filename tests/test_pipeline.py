@@ -42,11 +42,27 @@ def test_runner_rejects_missing_cohort(capsys):
 def test_runner_passes_parameters(monkeypatch):
     import genediff_nb.pipeline as pl
     seen = {}
-    def fake(preset, only, params, out): seen.update(params); return dict(preset=preset, seconds=0., notebooks=[])
+    def fake(preset, only, params, out, skip=None): seen.update(params); return dict(preset=preset, seconds=0., notebooks=[])
     monkeypatch.setattr(pl, 'run_pipeline', fake)
     pl.main(['-p', 'N_SEEDS=2', '-p', "MODELS=['mlp']", '-p', 'SAMPLER=ddpm', '--seed', '3'])
     assert seen == {'N_SEEDS': 2, 'MODELS': ['mlp'], 'SAMPLER': 'ddpm', 'SEED': 3}
     with pytest.raises(SystemExit): pl.main(['-p', 'no equals sign'])
+
+
+def test_unphased_cohort_skips_the_benchmark_without_beagle(tmp_path, capsys, monkeypatch):
+    "Your unphased cohort where Beagle is missing: every notebook but the haplotype benchmark (16) runs, and the run says why"
+    import genediff_nb.pipeline as pl
+    from genediff_nb.cohorts import Cohort, population_cohort, write_vcf
+    c = population_cohort(n_per_pop=5, n_regions=1, region_len=50_000, seed=0)
+    write_vcf(c, tmp_path/'p.vcf.gz'); write_vcf(Cohort(c.G, c.snps, c.samples, c.labels), tmp_path/'u.vcf.gz')
+    seen = []
+    monkeypatch.setattr(pl, 'run_pipeline', lambda preset, only, params, out, skip=None: seen.append(skip) or dict(preset=preset, seconds=0., notebooks=[]))
+    monkeypatch.setenv('GENEDIFF_BEAGLE', 'no-such-beagle')
+    for f in ('u', 'p'): pl.main(['--cohort', str(tmp_path/f'{f}.vcf.gz'), '--out', str(tmp_path/f'runs_{f}')])
+    assert list(seen[0]) == ['16'] and 'not phased' in seen[0]['16'] and seen[1] == {}      # a phased cohort is benchmarked
+    assert '16_benchmark skipped' in capsys.readouterr().err
+    monkeypatch.undo()
+    with pytest.raises(FileNotFoundError, match='16 skipped: why'): pl.run_pipeline('quick', ['16'], skip={'16': 'why'}, out=tmp_path/'r', export=False)
 
 
 def test_run_time_read_against_its_machine(tmp_path):
