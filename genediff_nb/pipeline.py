@@ -236,7 +236,8 @@ def results_markdown(fig_dir:Path,          # a figures folder written by the ex
     redo11 = last11 is not None
     if rs:
         how = '' if redo11 else _training_note(tr, rs['seconds'])
-        out += [f"**Run time** of `genediff-paper --preset {rs['preset']}` on {where}: {rs['seconds'] / 60:.1f} min.{how}", '',
+        when = f" (finished {rs['finished'][:10]})" if rs.get('finished') else ''
+        out += [f"**Run time** of `genediff-paper --preset {rs['preset']}` on {where}{when}: {rs['seconds'] / 60:.1f} min.{how}", '',
                 _md(pd.DataFrame(rs['notebooks']).assign(minutes=lambda d: (d.seconds / 60).round(1))[['notebook', 'minutes', 'status']].set_index('notebook')), '']
     for i, s in enumerate(partial):
         when = f" (finished {s['finished'][:10]})" if s.get('finished') else ''
