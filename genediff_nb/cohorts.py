@@ -638,7 +638,12 @@ def cohort_phased(spec,                 # a cohort file as `load_cohort` takes i
         if not Path(spec).exists(): raise FileNotFoundError(f"no such VCF: {spec}")
         return all(bool(np.all(v.gt_phases)) for v in itertools.islice(cyvcf2.VCF(str(spec), lazy=True), records))
     if name.endswith('.bed') or Path(f'{spec}.bed').exists(): return False
-    return load_cohort(str(spec)).haps is not None       # a VCF Zarr store (read lazily) or a built-in cohort
+    p = Path(spec)
+    if p.is_dir() and ((p/'zarr.json').exists() or (p/'.zgroup').exists()):   # VCF Zarr: its phase flags' first rows
+        import zarr
+        root = zarr.open(str(p), mode='r')
+        return 'call_genotype_phased' in root and bool(np.asarray(root['call_genotype_phased'][:records]).all())
+    return load_cohort(str(spec)).haps is not None       # a built-in cohort
 
 # %% ../nbs/01_cohorts.ipynb #f6625edb
 def split_cohort(c:Cohort, label:str|None=None, # stratify by this label column (default: the first)

@@ -35,6 +35,15 @@ def files(tmp_path_factory):
     return d, c
 
 
+def test_store_phase_told_without_reading_it(files, tmp_path):
+    "`cohort_phased` reads a store's phase flags, not its genotypes: phased calls yes, unphased no"
+    from genediff_nb.cohorts import cohort_phased, Cohort
+    d, c = files
+    assert cohort_phased(d/'c.vcz')
+    write_vcf(Cohort(c.G, c.snps, c.samples, c.labels), tmp_path/'u.vcf.gz'); to_zarr(tmp_path/'u.vcf.gz', tmp_path/'u.vcz')
+    assert not cohort_phased(tmp_path/'u.vcz')
+
+
 def test_vcf_zarr_roundtrip_lossless(tmp_path):
     "Every call, missing ones included, survives the store; read back, it is the cohort `read_vcf` gives"
     rng = np.random.default_rng(0)
