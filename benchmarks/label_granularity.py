@@ -11,10 +11,11 @@ on the real validation split, over `--seeds`, each its own synthetic draw; TRTR 
     .venv/bin/python benchmarks/label_granularity.py --cohort 805_SNP_1000G_real.hapt.zip --labels 1kg_2504_sample_population.tsv \\
         --fine population --coarse superpopulation --run-dir _runs/models/paper     # minutes on 2 cores once the denoiser exists
 """
-import argparse, time, numpy as np, pandas as pd
+import argparse, time, numpy as np
 from genediff_nb.experiments import prepare_task, haplotype_generators
 from genediff_nb.classifiers import fit_classifier, accuracy
 from genediff_nb.benchmark import aats
+from genediff_nb.cohorts import read_labels
 
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 ap.add_argument('--cohort', required=True); ap.add_argument('--labels', required=True)
@@ -27,7 +28,9 @@ a = ap.parse_args()
 t0 = time.time()
 t = prepare_task(a.cohort, labels=a.labels, label_col=a.fine, seed=a.seed)      # the split and embedding of a run on the fine label
 c, sp = t.cohort, t.split; tr, va, te = sp['train'], sp['val'], sp['test']
-pairs = pd.read_csv(a.labels, sep=None, engine='python').drop_duplicates(a.fine).set_index(a.fine)[a.coarse]
+tab = read_labels(a.labels).astype(str)
+if tab.groupby(a.fine)[a.coarse].nunique().max() > 1: raise SystemExit(f'{a.fine} is not nested in {a.coarse}: some {a.fine} has two')
+pairs = tab.drop_duplicates(a.fine).set_index(a.fine)[a.coarse]
 coarse = np.array(sorted(pairs.unique())); code = {k: i for i, k in enumerate(coarse)}
 yc = np.array([code[pairs[v]] for v in c.labels[a.fine].values])              # each person's coarse label
 g = haplotype_generators(t, ['mlp'], a.run_dir, seed=a.seed)['mlp (haplotypes)']

@@ -19,6 +19,7 @@ ap.add_argument('--cohort', default='sim-disease', choices=['sim-disease', 'sim-
 ap.add_argument('--draws', type=int, default=10)
 ap.add_argument('--seed', type=int, default=0)
 a = ap.parse_args()
+if a.draws < 2: ap.error('--draws: at least 2, for a spread')
 
 t0 = time.time()
 t = prepare_task(a.cohort, quick=False, seed=a.seed); c, sp, y = t.cohort, t.split, t.y

@@ -631,18 +631,17 @@ def cohort_phased(spec,                 # a cohort file as `load_cohort` takes i
                   records:int=1000,     # a VCF's first SNPs read to tell
                  )->bool:
     "Whether a cohort holds phased calls, without reading all of it: a VCF's first `records` SNPs all phased, a .hapt yes, PLINK no"
-    name = str(spec).lower()
-    if '.hapt' in name: return True
-    if name.endswith(('.vcf', '.vcf.gz', '.vcf.bgz', '.bcf')):
-        import cyvcf2, itertools
-        if not Path(spec).exists(): raise FileNotFoundError(f"no such VCF: {spec}")
-        return all(bool(np.all(v.gt_phases)) for v in itertools.islice(cyvcf2.VCF(str(spec), lazy=True), records))
-    if name.endswith('.bed') or Path(f'{spec}.bed').exists(): return False
-    p = Path(spec)
+    p = Path(spec); name = p.name.lower()                # the formats in `load_cohort`'s order
     if p.is_dir() and ((p/'zarr.json').exists() or (p/'.zgroup').exists()):   # VCF Zarr: its phase flags' first rows
         import zarr
         root = zarr.open(str(p), mode='r')
         return 'call_genotype_phased' in root and bool(np.asarray(root['call_genotype_phased'][:records]).all())
+    if name.endswith(('.vcf', '.vcf.gz', '.vcf.bgz', '.bcf')):
+        import cyvcf2, itertools
+        if not p.exists(): raise FileNotFoundError(f"no such VCF: {spec}")
+        return all(bool(np.all(v.gt_phases)) for v in itertools.islice(cyvcf2.VCF(str(p), lazy=True), records))
+    if name.endswith('.bed') or Path(f'{spec}.bed').exists(): return False
+    if '.hapt' in name: return True
     return load_cohort(str(spec)).haps is not None       # a built-in cohort
 
 # %% ../nbs/01_cohorts.ipynb #f6625edb

@@ -294,6 +294,16 @@ def update_readme(md:str, readme:Path|None=None, key:str='results')->Path:
     return readme
 
 # %% ../nbs/09a_pipeline.ipynb #16ef27e9
+def _benchmark_blocked(cohort, beagle:bool=True)->str|None:
+    "Why 16 cannot benchmark `cohort` (unphased, with Beagle switched off or not installed), or None"
+    try:
+        if cohort_phased(cohort): return None
+    except Exception: return None                    # cannot tell: 16 reads it, and says what is wrong
+    if not beagle: return f'{cohort} is not phased and BEAGLE=False: the haplotype benchmark needs phased calls'
+    try: beagle_command(); return None
+    except FileNotFoundError as e:
+        return f'{cohort} is not phased and Beagle is not installed: the haplotype benchmark needs one or the other ({e})'
+
 def main(argv=None):
     "Entry point of `genediff-paper`"
     ap = argparse.ArgumentParser(prog='genediff-paper', description='Regenerate every figure and table: nbdev_export, '
@@ -319,11 +329,6 @@ def main(argv=None):
         params.update(COHORTS=[str(Path(a.cohort).resolve())], REAL_DATA=False)
         params['FIGURES'] = str(cohort_figures([a.cohort], a.label_col))     # your cohort's figures beside, never among, the paper's
         out = out or str(project_root()/'_runs'/f'{a.preset}-{tag}')
-        if not cohort_phased(a.cohort):                                      # the field's benchmark (16) needs phase, or Beagle
-            try: beagle_command()
-            except FileNotFoundError as e:
-                skip['16'] = f'{a.cohort} is not phased and Beagle is not installed: the haplotype benchmark needs one or the other'
-                print(f'genediff-paper: 16_benchmark skipped: {skip["16"]} ({e})', file=sys.stderr)
     if a.labels: params['LABELS'] = str(Path(a.labels).resolve())
     if a.label_col: params['LABEL_COL'] = a.label_col
     if a.seed is not None: params['SEED'] = a.seed
@@ -337,6 +342,9 @@ def main(argv=None):
         known = set().union(*(notebook_parameters(nb) for nb in experiment_notebooks(None, a.only)))
         if user - known: ap.error(f"--param {', '.join(sorted(user - known))}: no notebook to be run declares it "
                                   f"(their parameters: {', '.join(sorted(known))})")
+    if a.cohort and any(nb.name.startswith('16') for nb in experiment_notebooks(None, a.only)):   # the field's benchmark
+        why = _benchmark_blocked(a.cohort, params.get('BEAGLE', True))                         # needs phase, or Beagle
+        if why: skip['16'] = why; print(f'genediff-paper: 16_benchmark skipped: {why}', file=sys.stderr)
     try: s = run_pipeline(a.preset, a.only, params, Path(out) if out else None, skip=skip)
     except (RuntimeError, FileNotFoundError, ValueError) as e:
         print(f'\nFAILED: {e}', file=sys.stderr); sys.exit(1)

@@ -61,6 +61,11 @@ def test_unphased_cohort_skips_the_benchmark_without_beagle(tmp_path, capsys, mo
     for f in ('u', 'p'): pl.main(['--cohort', str(tmp_path/f'{f}.vcf.gz'), '--out', str(tmp_path/f'runs_{f}')])
     assert list(seen[0]) == ['16'] and 'not phased' in seen[0]['16'] and seen[1] == {}      # a phased cohort is benchmarked
     assert '16_benchmark skipped' in capsys.readouterr().err
+    pl.main(['--cohort', str(tmp_path/'u.vcf.gz'), '--only', '10', '--out', str(tmp_path/'runs_u10')])
+    pl.main(['--cohort', str(tmp_path/'p.vcf.gz'), '-p', 'BEAGLE=False', '--out', str(tmp_path/'runs_pb')])
+    assert seen[2] == {} and seen[3] == {}              # 16 not asked for; a phased cohort needs no Beagle
+    pl.main(['--cohort', str(tmp_path/'u.vcf.gz'), '-p', 'BEAGLE=False', '--out', str(tmp_path/'runs_ub')])
+    assert 'BEAGLE=False' in seen[4]['16']
     monkeypatch.undo()
     with pytest.raises(FileNotFoundError, match='16 skipped: why'): pl.run_pipeline('quick', ['16'], skip={'16': 'why'}, out=tmp_path/'r', export=False)
 
