@@ -30,7 +30,7 @@ t = prepare_task(a.cohort, labels=a.labels, label_col=a.fine, seed=a.seed)      
 c, sp = t.cohort, t.split; tr, va, te = sp['train'], sp['val'], sp['test']
 tab = read_labels(a.labels).astype(str)
 if tab.groupby(a.fine)[a.coarse].nunique().max() > 1: raise SystemExit(f'{a.fine} is not nested in {a.coarse}: some {a.fine} has two')
-pairs = tab.drop_duplicates(a.fine).set_index(a.fine)[a.coarse]
+pairs = tab.drop_duplicates(a.fine).set_index(a.fine, drop=False)[a.coarse]   # (fine may be coarse: the labels as they are)
 coarse = np.array(sorted(pairs.unique())); code = {k: i for i, k in enumerate(coarse)}
 yc = np.array([code[pairs[v]] for v in c.labels[a.fine].values])              # each person's coarse label
 g = haplotype_generators(t, ['mlp'], a.run_dir, seed=a.seed)['mlp (haplotypes)']

@@ -16,7 +16,7 @@ from .cohorts import Cohort, assign_genes, SNP_COLS, as_str_array
 # %% auto #0
 __all__ = ['WALKS', 'n_components_for', 'is_dask', 'block_stats', 'encode_chunks', 'token_range', 'EmbeddingConfig',
            'GeneEmbedding', 'restrict_to_genes', 'fit_embedding', 'roundtrip_report', 'blocks_in_order',
-           'neighbour_graph', 'class_neighbours', 'MosaicDecoder']
+           'neighbour_graph', 'class_neighbours', 'subgroups', 'MosaicDecoder']
 
 # %% ../nbs/02_embedding.ipynb #36c5c013
 def n_components_for(n_snps:int,          # SNPs in the gene
@@ -322,6 +322,35 @@ def class_neighbours(P:np.ndarray, k:int, labels=None, max_snps:int=20_000)->tup
         nn[idx, :kk] = idx[NearestNeighbors(n_neighbors=kk).fit(X[idx]).kneighbors(return_distance=False)]; cnt[idx] = kk   # self excluded
     return nn, cnt
 
+def subgroups(P:np.ndarray,            # (N, m) rows (haplotypes 0/1 or genotypes 0/1/2)
+              labels=None,             # (N,) class of each row: groups are nested in classes
+              size:int=300,            # rows per group, about: a class is split into round(rows / size) groups (one below 1.5 x size)
+              n_pcs:int=10,            # principal components the rows are clustered on
+              max_snps:int=5_000,      # SNPs read (evenly spaced) beyond
+              seed:int=0)->np.ndarray:
+    "(N,) a group of near relatives for each row: k-means on the top principal components of its class's rows, groups under a third of `size` merged into the nearest"
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+    if size < 2: raise ValueError(f"size must be at least 2 rows, got {size}")
+    P = np.asarray(P); X = P[:, ::-(-P.shape[1] // max_snps)].astype(np.float32)
+    lab = np.zeros(len(P), np.int64) if labels is None else np.asarray(labels)
+    if len(lab) != len(P): raise ValueError(f"{len(lab)} labels for {len(P)} rows")
+    out, nxt = np.zeros(len(P), np.int64), 0
+    for cl in np.unique(lab):
+        idx = np.flatnonzero(lab == cl); k = max(1, int(round(len(idx) / size)))
+        g = np.zeros(len(idx), np.int64)
+        if k > 1:
+            Z = PCA(min(n_pcs, len(idx) - 1, X.shape[1]), svd_solver='randomized', random_state=seed).fit_transform(X[idx] - X[idx].mean(0))
+            g = KMeans(k, n_init=10, random_state=seed).fit_predict(Z)
+            while True:                                  # an outlying handful is no group to copy from: its rows join the nearest
+                ids, cnt = np.unique(g, return_counts=True)
+                if len(ids) < 2 or cnt.min() >= size / 3: break
+                small = ids[cnt.argmin()]; C = np.stack([Z[g == i].mean(0) for i in ids if i != small]); rest = ids[ids != small]
+                r = g == small; g[r] = rest[((Z[r, None, :] - C[None]) ** 2).sum(-1).argmin(1)]
+            g = np.unique(g, return_inverse=True)[1]
+        out[idx] = nxt + g; nxt += g.max() + 1
+    return out
+
 class MosaicDecoder:
     "Tokens -> mosaics of training rows, block by block, after Li & Stephens' (2003) copying model"
     def __init__(self, emb:GeneEmbedding,
@@ -337,8 +366,13 @@ class MosaicDecoder:
                                           # rows by their alleles read backwards from the block (the longest matches ending there);
                                           # 'anchor': at any SNP, the row a sample started from or one of its k nearest (`anchor_sets`)
                  mem_mb:int=256,          # memory of the forward pass; sets how many samples are decoded at once
-                 pos=None, chrom=None):   # (m,) SNP positions (bp) and chromosomes: an anchored copy switches more often between
+                 pos=None, chrom=None,    # (m,) SNP positions (bp) and chromosomes: an anchored copy switches more often between
                                           # distant SNPs and always between chromosomes (`snp_switch`; without them: `switch` at each)
+                 groups=None,             # (n_train,) group of near relatives of each row (`subgroups`), nested in the classes ...
+                 by_group:bool=False,     # ... and whether a sample copies within one group of its class (drawn by the group's
+                                          # share of the class's rows; one per individual), not the whole class
+                 haploid:bool|None=None): # the rows are haplotypes: samples come two to an individual, consecutive rows (None: the
+                                          # embedding's ploidy 1; a haplotype cohort embedded with ploidy 2 says so here)
         P = np.asarray(panel)
         if P.ndim != 2 or P.shape[1] != emb.m: raise ValueError(f"the panel {P.shape} does not match the embedding's {emb.m} SNPs")
         if len(P) < 2: raise ValueError("a mosaic needs at least 2 training rows to copy from")
@@ -354,6 +388,14 @@ class MosaicDecoder:
         if (pos is None) != (chrom is None) or (pos is not None and not len(pos) == len(chrom) == emb.m):
             raise ValueError(f"pos and chrom must both be given, one per SNP ({emb.m}), or neither")
         self.pos, self.chrom = (None, None) if pos is None else (np.asarray(pos, np.int64), np.asarray(chrom).astype(str))
+        if groups is not None:
+            groups = np.asarray(groups, np.int64)
+            if len(groups) != len(P): raise ValueError(f"{len(groups)} groups for {len(P)} panel rows")
+            if self.labels is not None and (pd.DataFrame(dict(g=groups, y=self.labels)).groupby('g')['y'].nunique() > 1).any():
+                raise ValueError("groups must be nested in the classes: a group holds rows of one class")
+        if by_group and groups is None: raise ValueError("by_group needs the panel's groups")
+        self.groups, self.by_group, self._gcache = groups, bool(by_group), {}
+        self.haploid = emb.config.ploidy == 1 if haploid is None else bool(haploid)
         self.R = np.empty((emb.n_genes, emb.config.token_len, len(P)), np.float32)   # the panel's block coordinates, block-major
         step = max(1, 2**26 // (4 * emb.n_padded * emb.config.token_len))            # (each block's rows one matrix); 64 MB of tokens at a time
         for i in range(0, len(P), step): self.R[..., i:i + step] = self._raw(emb.encode(self.panel[i:i + step])).transpose(1, 2, 0)
@@ -524,8 +566,34 @@ class MosaicDecoder:
         out = [p for _, p in self._prior_chunks(n, y, rng)]
         return np.concatenate(out) if out else np.zeros((0, self.emb.m if self._anchored() else self.emb.n_genes), np.int64)
 
+    def draw_groups(self, y, n:int, rng)->np.ndarray:
+        "(n,) a group for each sample, of its class `y` (any without classes), as often as the group's rows are in the class; consecutive haplotype rows (an individual's two) draw one together"
+        if y is not None and len(y) != n: raise ValueError(f"{len(y)} labels for {n} samples")
+        by_class = y is not None and self.labels is not None
+        lab = self.labels if by_class else np.zeros(len(self.panel), np.int64)
+        yy = np.asarray(y, np.int64) if by_class else np.zeros(n, np.int64)
+        miss = sorted(set(yy.tolist()) - set(lab.tolist()))
+        if miss: raise ValueError(f"no panel rows of class(es) {miss} to copy from")
+        u = rng.random(-(-n // 2)).repeat(2)[:n] if self.haploid else rng.random(n)
+        out = np.empty(n, np.int64)
+        for k in np.unique(yy):
+            g, cnt = np.unique(self.groups[lab == k], return_counts=True); r = np.flatnonzero(yy == k)
+            out[r] = g[np.minimum(np.searchsorted(np.cumsum(cnt) / cnt.sum(), u[r], side='right'), len(g) - 1)]
+        return out
+
+    def _group_view(self)->'MosaicDecoder':
+        "The same decoder with the groups as its classes (their neighbour sets computed once, kept in `_gcache`)"
+        import copy
+        d = copy.copy(self); d.labels, d.groups, d.by_group = self.groups, None, False
+        d._graph, d._anchors = self._gcache.get('graph'), self._gcache.get('anchors')
+        return d
+
     def decode(self, X:np.ndarray, seed=None, y=None)->np.ndarray:
-        "Tokens (n, n_padded, L) -> allele counts (n, m) int8: every block (anchored: every SNP) a copy of one training row's alleles (of class `y`)"
+        "Tokens (n, n_padded, L) -> allele counts (n, m) int8: every block (anchored: every SNP) a copy of one training row's alleles (of class `y`; by group: of one group of it)"
+        if self.by_group:
+            rng = np.random.default_rng(seed); d = self._group_view()
+            try: return d.decode(X, rng, self.draw_groups(y, len(X), rng))
+            finally: self._gcache.update(graph=d._graph, anchors=d._anchors)
         if not self._anchored():
             p = self.paths(X, seed, y); return self.panel[p[:, self.emb.gene_of_snp], np.arange(self.emb.m)]
         if y is not None and len(y) != len(X): raise ValueError(f"{len(y)} labels for {len(X)} samples")
@@ -537,6 +605,7 @@ class MosaicDecoder:
                neighbours:int|None|str='same', # neighbours of the walk (temperature inf): 'same' keeps the decoder's
                                               # (dropped at a finite temperature), None: none
                walk:str|None=None,            # 'knn' or 'pbwt' (default: its own)
+               by_group:bool|None=None,       # copy within a group of near relatives (default: as it does)
               )->'MosaicDecoder':
         "The same decoder copying only panel rows `idx` (default: all), at `switch` / `temperature` (default: its own); no row is re-encoded"
         import copy
@@ -544,8 +613,12 @@ class MosaicDecoder:
         if idx is not None:
             idx = np.asarray(idx); d.panel, d.R, d.RR = self.panel[idx], np.ascontiguousarray(self.R[..., idx]), np.ascontiguousarray(self.RR[:, idx])
             d.labels, d._graph, d._anchors = (None if self.labels is None else self.labels[idx]), None, None
+            d.groups, d._gcache = (None if self.groups is None else self.groups[idx]), {}
         _check_mosaic(switch, temperature, None if isinstance(neighbours, str) else neighbours, walk)
         if walk is not None: d.walk = walk
+        if by_group is not None:
+            if by_group and d.groups is None: raise ValueError("by_group needs the panel's groups")
+            d.by_group = bool(by_group)
         if switch is not None: d.switch = float(switch)
         if temperature is not None: d.temperature = float(temperature)
         if isinstance(neighbours, str): neighbours = self.neighbours if np.isinf(d.temperature) else None
@@ -559,6 +632,8 @@ class MosaicDecoder:
         if self.labels is not None: arrs.update(labels=self.labels, cross=np.array(self.cross))
         if self.neighbours is not None: arrs.update(neighbours=np.array(self.neighbours), walk=np.array(self.walk))
         if self.pos is not None: arrs.update(pos=self.pos, chrom=self.chrom)
+        if self.groups is not None: arrs.update(groups=self.groups, by_group=np.array(self.by_group))
+        arrs['haploid'] = np.array(self.haploid)
         if getattr(self, 'calibration', None): arrs['calibration'] = np.array(json.dumps(self.calibration))
         if getattr(self.emb, 'run_id', None): arrs['run_id'] = np.array(self.emb.run_id)
         with atomic_path(path, overwrite) as tmp, open(tmp, 'wb') as f: np.savez_compressed(f, **arrs)
@@ -575,12 +650,15 @@ class MosaicDecoder:
                              cross=float(z['cross']) if 'cross' in z.files else 0.,
                              neighbours=int(z['neighbours']) if 'neighbours' in z.files else None,
                              walk=str(z['walk']) if 'walk' in z.files else 'knn',
-                             pos=z['pos'] if 'pos' in z.files else None, chrom=z['chrom'] if 'chrom' in z.files else None), **kw)
+                             pos=z['pos'] if 'pos' in z.files else None, chrom=z['chrom'] if 'chrom' in z.files else None,
+                             groups=z['groups'] if 'groups' in z.files else None,
+                             by_group=bool(z['by_group']) if 'by_group' in z.files else False,
+                             haploid=bool(z['haploid']) if 'haploid' in z.files else None), **kw)
             d = cls(emb, z['panel'], **opts)
             d.calibration = json.loads(str(z['calibration'])) if 'calibration' in z.files else None
             return d
 
-    def __repr__(self): return f"MosaicDecoder({len(self.panel)} training rows{'' if self.labels is None else f' (by class, {self.cross:.0%} across)'} x {self.emb.n_genes} blocks, switch {self.switch}, temperature {self.temperature}{'' if self.neighbours is None else f', walking {self.neighbours} {self.walk} neighbours'})"
+    def __repr__(self): return f"MosaicDecoder({len(self.panel)} training rows{'' if self.labels is None else f' (by class, {self.cross:.0%} across)'} x {self.emb.n_genes} blocks, switch {self.switch}, temperature {self.temperature}{'' if self.neighbours is None else f', walking {self.neighbours} {self.walk} neighbours'}{f', within {len(np.unique(self.groups))} groups of near relatives' if self.by_group else ''})"
 
 def _draw(P, rng)->np.ndarray:
     "One index per row of the (unnormalised, non-negative) weights P (array or tensor): inverse CDF, by binary search"

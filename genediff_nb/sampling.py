@@ -248,6 +248,8 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                                                    # PBWT order or of the k nearest rows of the class, SNP by SNP to the row drawn first or
                                                    # one of its k nearest, or None: jumping to any row of the class; beside the tokens (the
                                                    # panel's own temperature) choosing the rows copied: the truest private one is kept
+                     grouped_walks=(('anchor', 300), None), # prior settings also tried within the panel's groups of near relatives
+                                                   # (`subgroups`, where a class has more than one): a sample copies one group of its class
                      temperature:float|None=None,  # of the tokens' setting (None: the panel's own; 3.0 where that is inf)
                      shares=(0., 0.5, 1.),         # cross-class shares, as fractions of the panel's fitted one (how often held-out rows
                                                    # copy another class): tokens and jumps try them in turn and keep the first with a
@@ -280,7 +282,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     if len(G_val) > n:                                                                                   # neighbours in a larger panel:
         keep = np.sort(rng.choice(len(G_val), n, replace=False)); G_val = np.asarray(G_val)[keep]
         y_val = None if y_val is None else np.asarray(y_val)[keep]
-    base = panel.subset(sub, neighbours=None)                                                           # a subset's ratio is stricter
+    base = panel.subset(sub, neighbours=None, by_group=False)                                           # a subset's ratio is stricter
     toks, X0 = {}, np.empty((n, 0, 0), np.float32)          # the prior alone reads only how many samples there are
     def tokens(k):                                          # the model's tokens for the first k samples, drawn once, when needed
         if k not in toks: toks[k] = sample_embeddings(model, cfg, emb, None if y is None else y[:k], k,
@@ -293,17 +295,17 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     def rank(r):                                            # settings that lose the classes' contrasts last, then the truest
         return (r.get('contrast', 1.) < min_contrast, r['W1_within'] + r['W1_between'])
 
-    def setting(t, wk):                                    # (rows tried, (switch, cross, W1 record) or None) of one setting
+    def setting(t, wk, grouped=False):                     # (rows tried, (switch, cross, W1 record) or None) of one setting
         rows = []; walk, k = wk or (None, None)
         def passes(dec, s):
             S = dec.subset(switch=s).decode(tokens(n) if np.isfinite(t) else X0, seed, y); r = privacy_report(S, base.panel, G_val, d_hold=d_hold)
             ok = r['dcr_ratio'] >= min_dcr and r['mia_auc'] <= max_mia
-            rows.append(dict(temperature=t, walk=walk, neighbours=k, cross=dec.cross, switch=s, dcr_ratio=round(r['dcr_ratio'], 4),
+            rows.append(dict(temperature=t, walk=walk, neighbours=k, grouped=grouped, cross=dec.cross, switch=s, dcr_ratio=round(r['dcr_ratio'], 4),
                              mia_auc=round(r['mia_auc'], 4), identical=r['identical_match_rate'], passed=ok))
             return S if ok else None
         def record(cross, chosen):                         # the field's distance to the real rows (val) of a private setting
             w = truth(chosen[1], y)
-            rows.append(dict(temperature=t, walk=walk, neighbours=k, cross=cross, switch=chosen[0], W1_within=round(w['W1_within'], 3),
+            rows.append(dict(temperature=t, walk=walk, neighbours=k, grouped=grouped, cross=cross, switch=chosen[0], W1_within=round(w['W1_within'], 3),
                              W1_between=round(w['W1_between'], 3), chosen_for_t=True))
             if y is not None and base.labels is not None and len(np.unique(base.labels)) > 1:   # how much of what tells the
                 cc = class_contrast(chosen[1], y, base.panel, base.labels)                       # classes apart the samples keep
@@ -312,14 +314,14 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
         if walk == 'pbwt':                                 # the walk at every share: copying one's own class alone can make
             got = []                                       # caricatures of it (cases and controls of one ancestry): the truest that keeps the contrasts kept
             for cross in crosses:
-                dec = base.subset(temperature=t, neighbours=k, walk=walk); dec.cross = cross
+                dec = base.subset(temperature=t, neighbours=k, walk=walk, by_group=grouped); dec.cross = cross
                 chosen = _smallest_passing(cand, lambda s: passes(dec, s))
                 if chosen is not None: got.append(record(cross, chosen))
             return rows, min(got, key=rank) if got else None
         shares = crosses if k is None else sorted(set(anchor_cross)) if walk == 'anchor' and base.labels is not None else [0.]
         cnd = sorted(anchor_switches) if walk == 'anchor' else cand
         for i, cross in enumerate(shares):                 # privacy grows with the share too: the own class first,
-            dec = base.subset(temperature=t, neighbours=k, walk=walk); dec.cross = cross   # a larger share only if a smaller failed everywhere
+            dec = base.subset(temperature=t, neighbours=k, walk=walk, by_group=grouped); dec.cross = cross   # a larger share only if a smaller failed everywhere
             chosen = _smallest_passing(cnd, lambda s: passes(dec, s), smallest_first=i == 0)
             if chosen is not None: break
         return (rows, None) if chosen is None else (rows, record(cross, chosen))
@@ -332,26 +334,29 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
         yp, Xp = None if y is None else y[:pilot], tokens(pilot)   # setting, on the same `pilot` samples (the pilot's record is kept)
         def w1(dec): w = truth(dec.decode(Xp, seed, yp), yp); return round(w['W1_within'] + w['W1_between'], 3)
         tok = base.subset(switch=cand[0], temperature=t_tok); tok.cross = crosses[0]
-        pri = base.subset(switch=best['switch'], temperature=np.inf, neighbours=best['neighbours'], walk=best['walk']); pri.cross = best['cross']
+        pri = base.subset(switch=best['switch'], temperature=np.inf, neighbours=best['neighbours'], walk=best['walk'], by_group=best['grouped']); pri.cross = best['cross']
         a, b = w1(tok), w1(pri)
         lost = bool(a > pilot_margin * b)
         rows.append(dict(temperature=t_tok, walk=None, neighbours=None, cross=crosses[0], switch=cand[0], pilot=pilot,
                          W1_sum=a, W1_sum_prior=b, skipped=lost))
         return lost
-    for t, k in [(np.inf, w) for w in walks] + [(t_tok, None)]:   # the prior's settings first: the tokens' only if their pilot wins
-        if np.isfinite(t):
-            if best is not None and pilot and pilot < n and pilot_loses(): continue
+    grouping = base.groups is not None and len(np.unique(base.groups)) > (1 if base.labels is None else len(np.unique(base.labels)))
+    gwalks = [w for w in dict.fromkeys(None if w is None else tuple(w) for w in grouped_walks) if w is None or w[0] != 'pbwt' or blocks_in_order(emb)]
+    for t, k, grp in [(np.inf, w, False) for w in walks] + [(np.inf, w, True) for w in (gwalks if grouping else [])] + [(t_tok, None, False)]:
+        if np.isfinite(t):                                 # the prior's settings first (over the class, then within its groups): the
+            if best is not None and pilot and pilot < n and pilot_loses(): continue   # tokens' only if their pilot wins
             got = setting(t, k)
         else:                                              # the prior alone reads no tokens: the same panel, blocks, validation
             h = hashlib.sha1(); [h.update(np.ascontiguousarray(a).tobytes()) for a in (base.panel, emb.gene_of_snp, G_val,
                                  np.array([] if y is None else y), np.array([] if y_val is None else y_val), np.array([] if base.labels is None else base.labels),
-                                 np.array([] if base.pos is None else base.pos), np.array([] if base.chrom is None else base.chrom))]
+                                 np.array([] if base.pos is None else base.pos), np.array([] if base.chrom is None else base.chrom),
+                                 np.array([] if not grp else base.groups))]
             shares = crosses if k is None or k[0] == 'pbwt' else tuple(anchor_cross) if k[0] == 'anchor' else None
-            h.update(repr((k, sorted(anchor_switches) if k and k[0] == 'anchor' else cand, shares, seed, n, max_mia, min_dcr, min_contrast)).encode())
+            h.update(repr((k, grp, sorted(anchor_switches) if k and k[0] == 'anchor' else cand, shares, seed, n, max_mia, min_dcr, min_contrast)).encode())
             key = h.hexdigest()
             if key not in _PRIOR_MEMO:
                 if len(_PRIOR_MEMO) >= 32: _PRIOR_MEMO.clear()
-                _PRIOR_MEMO[key] = setting(t, k)
+                _PRIOR_MEMO[key] = setting(t, k, grp)
             got = _PRIOR_MEMO[key]
         rows += got[0]; c = got[1]
         if c is not None and (best is None or rank(c) < rank(best)): best = c
@@ -359,6 +364,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
     else:
         panel.switch, panel.temperature, panel.cross = best['switch'], best['temperature'], best['cross']
         panel.neighbours, panel.walk, panel._graph = best['neighbours'], best['walk'] or 'knn', None
+        panel.by_group = bool(best.get('grouped')) and panel.groups is not None
     return dict(switch=panel.switch, temperature=panel.temperature, cross=panel.cross, neighbours=panel.neighbours,
-                walk=panel.walk if panel.neighbours is not None else None, passed=best is not None,
+                walk=panel.walk if panel.neighbours is not None else None, by_group=panel.by_group, passed=best is not None,
                 tried=[dict(r) for r in rows], n=n, panel_rows=len(base.panel))

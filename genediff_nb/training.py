@@ -13,7 +13,7 @@ from torch import nn, Tensor
 from tqdm.auto import tqdm
 from .core import set_seed, get_device, check_writable, atomic_path
 from .cohorts import Cohort, split_cohort, phase_cohort
-from .embedding import GeneEmbedding, MosaicDecoder, fit_embedding, is_dask
+from .embedding import GeneEmbedding, MosaicDecoder, fit_embedding, is_dask, subgroups
 from .diffusion import Schedule, EMA, diffusion_loss, drop_labels, q_sample, predict_x0
 from .models import get_model, PAPER_CONDITIONING
 
@@ -314,12 +314,17 @@ def rows(c:Cohort, idx, cap:int|None=None, seed:int=0)->np.ndarray:
 def mosaic_panel(emb:GeneEmbedding, c:Cohort, y, split:dict,
                  max_rows:int|None=None, # training rows copied from (a random subset beyond; default: 10,000, fewer when their
                                          # block coordinates, rows x blocks x 8 floats, would pass 256 MB)
-                 max_val:int=1_000, seed:int=0)->MosaicDecoder:
-    "The mosaic decoder of a run: the training rows, by class when `y` is given, with the cross-class share of the validation rows"
+                 max_val:int=1_000,
+                 group_size:int=150,     # individuals to a group of near relatives (`subgroups`; its copying is calibrated)
+                 seed:int=0)->MosaicDecoder:
+    "The mosaic decoder of a run: the training rows, by class when `y` is given, with the cross-class share of the validation rows and groups of near relatives within each class"
     if max_rows is None: max_rows = int(min(10_000, max(1_000, 2**28 // (4 * emb.config.token_len * emb.n_genes))))
     rng = np.random.default_rng(seed); pick = lambda i, k: i if len(i) <= k else np.sort(rng.choice(i, k, replace=False))
     tr, va = pick(np.asarray(split['train']), max_rows), pick(np.asarray(split['val']), max_val)
-    d = MosaicDecoder(emb, rows(c, tr), labels=None if y is None else y[tr], pos=c.snps.pos.values, chrom=c.snps.chrom.values)
+    P, lab = rows(c, tr), None if y is None else y[tr]
+    hap = emb.config.ploidy == 1 or 'haplotypes_of' in c.meta             # rows are haplotypes (`haplotype_cohort`): two an individual
+    d = MosaicDecoder(emb, P, labels=lab, pos=c.snps.pos.values, chrom=c.snps.chrom.values, haploid=hap,
+                      groups=subgroups(P, lab, size=group_size * (2 if hap else 1), seed=seed))
     if y is not None and len(va): d.fit_cross(rows(c, va), y[va])
     return d
 
