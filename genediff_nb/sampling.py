@@ -318,7 +318,9 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                 chosen = _smallest_passing(cand, lambda s: passes(dec, s))
                 if chosen is not None: got.append(record(cross, chosen))
             return rows, min(got, key=rank) if got else None
-        shares = crosses if k is None else sorted(set(anchor_cross)) if walk == 'anchor' and base.labels is not None else [0.]
+        shares = sorted(set(anchor_cross)) if grouped and base.labels is None else \
+                 crosses if k is None else sorted(set(anchor_cross)) if walk == 'anchor' and base.labels is not None else [0.]   # no classes: a
+                                                                                      # grouped setting's share is of the other groups
         cnd = sorted(anchor_switches) if walk == 'anchor' else cand
         for i, cross in enumerate(shares):                 # privacy grows with the share too: the own class first,
             dec = base.subset(temperature=t, neighbours=k, walk=walk, by_group=grouped); dec.cross = cross   # a larger share only if a smaller failed everywhere
@@ -351,7 +353,7 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                                  np.array([] if y is None else y), np.array([] if y_val is None else y_val), np.array([] if base.labels is None else base.labels),
                                  np.array([] if base.pos is None else base.pos), np.array([] if base.chrom is None else base.chrom),
                                  np.array([] if not grp else base.groups))]
-            shares = crosses if k is None or k[0] == 'pbwt' else tuple(anchor_cross) if k[0] == 'anchor' else None
+            shares = tuple(anchor_cross) if grp and base.labels is None else crosses if k is None or k[0] == 'pbwt' else tuple(anchor_cross) if k[0] == 'anchor' else None
             h.update(repr((k, grp, sorted(anchor_switches) if k and k[0] == 'anchor' else cand, shares, seed, n, max_mia, min_dcr, min_contrast)).encode())
             key = h.hexdigest()
             if key not in _PRIOR_MEMO:
