@@ -312,7 +312,8 @@ def _train(a, out:Path, rank:int, world:int)->dict|None:
                 qc=c.meta.get('qc'), privacy=priv,
                 mosaic=None if not cal else dict(switch=cal['switch'], passed=cal['passed'], cross=getattr(r.panel, 'cross', None),
                                                    temperature=_json_number(r.panel.temperature),
-                                                   neighbours=r.panel.neighbours, walk=r.panel.walk if r.panel.neighbours else None))
+                                                   neighbours=r.panel.neighbours, walk=r.panel.walk if r.panel.neighbours else None,
+                                                   groups=None if r.panel.groups is None else int(len(np.unique(r.panel.groups))), by_group=r.panel.by_group))
 
 def cmd_sample(a)->dict|None:
     "`genediff sample` (under `torchrun`: each process draws its share of --n, rank 0 writes them as one output)"
