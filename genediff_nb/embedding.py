@@ -394,7 +394,7 @@ class MosaicDecoder:
             if self.labels is not None and (pd.DataFrame(dict(g=groups, y=self.labels)).groupby('g')['y'].nunique() > 1).any():
                 raise ValueError("groups must be nested in the classes: a group holds rows of one class")
         if by_group and groups is None: raise ValueError("by_group needs the panel's groups")
-        self.groups, self.by_group, self._gcache = groups, bool(by_group), {}
+        self.groups, self.by_group, self._gcache, self.outer = groups, bool(by_group), {}, None   # outer: see `_group_view`
         self.haploid = emb.config.ploidy == 1 if haploid is None else bool(haploid)
         self.R = np.empty((emb.n_genes, emb.config.token_len, len(P)), np.float32)   # the panel's block coordinates, block-major
         step = max(1, 2**26 // (4 * emb.n_padded * emb.config.token_len))            # (each block's rows one matrix); 64 MB of tokens at a time
@@ -412,9 +412,14 @@ class MosaicDecoder:
         if y is None or self.labels is None: return np.full((1 if y is None else len(y), N), 1 / N, np.float32)
         M = (self.labels[None, :] == np.asarray(y)[:, None]).astype(np.float32); k = M.sum(1, keepdims=True)
         if (k == 0).any(): raise ValueError(f"no panel rows of class(es) {sorted(set(np.asarray(y)[k[:, 0] == 0].tolist()))} to copy from")
-        own, other = M / k, (1 - M) / np.maximum(N - k, 1)
-        c = np.where(k < N, self.cross, 0.).astype(np.float32)            # a single class has no others to copy from
+        O = 1 - M if self.outer is None else (1 - M) * (self.outer[None, :] == self._outer_of(y)[:, None])   # a group view: the
+        ko = O.sum(1, keepdims=True); own, other = M / k, O / np.maximum(ko, 1)                              # other groups of the class
+        c = np.where(ko > 0, self.cross, 0.).astype(np.float32)           # a single class (group) has no others to copy from
         return (1 - c) * own + c * other
+
+    def _outer_of(self, y)->np.ndarray:
+        "The class of each group in `y` (a group view: its labels are groups, `outer` their rows' classes)"
+        g = np.zeros(int(self.labels.max()) + 1, np.int64); g[self.labels] = self.outer; return g[np.asarray(y, np.int64)]
 
     def fit_cross(self, G_val:np.ndarray, y_val, seed=0)->float:
         "Set `cross` to how often held-out real rows, decoded with no class restriction, copy rows of another class"
@@ -476,7 +481,13 @@ class MosaicDecoder:
         if (k == 0).any(): raise ValueError(f"no panel rows of class(es) {sorted(set(y[k == 0].tolist()))} to copy from")
         u = rng.random(len(y)); other = rng.random(len(y)) < np.where(k < N, self.cross if cross is None else cross, 0.)   # a single class has no others
         i = np.where(other, np.floor(u * (N - k)), start[y] + np.floor(u * k)).astype(np.int64)
-        return order[np.where(other & (i >= start[y]), i + k, i)]            # the other classes' rows skip the own class's
+        j = order[np.where(other & (i >= start[y]), i + k, i)]               # the other classes' rows skip the own class's
+        if self.outer is not None and other.any():                           # a group view: the others are the other groups of the
+            oc = self._outer_of(y)                                           # sample's class (none: its own group)
+            for g in np.unique(y[other]):
+                s = np.flatnonzero(other & (y == g)); pool = np.flatnonzero((self.outer == oc[s[0]]) & (self.labels != g))
+                j[s] = pool[rng.integers(0, len(pool), len(s))] if len(pool) else order[start[g] + np.floor(u[s] * k[s]).astype(np.int64)]
+        return j
 
     def graph(self)->sps.csr_matrix:
         "The panel's `neighbour_graph` at `neighbours` (computed once)"
@@ -582,9 +593,9 @@ class MosaicDecoder:
         return out
 
     def _group_view(self)->'MosaicDecoder':
-        "The same decoder with the groups as its classes (their neighbour sets computed once, kept in `_gcache`)"
+        "The same decoder with the groups as its classes (their neighbour sets computed once, kept in `_gcache`); its cross-group share copies other groups of the sample's class (`outer`), any other group without classes"
         import copy
-        d = copy.copy(self); d.labels, d.groups, d.by_group = self.groups, None, False
+        d = copy.copy(self); d.labels, d.groups, d.by_group, d.outer = self.groups, None, False, self.labels
         d._graph, d._anchors = self._gcache.get('graph'), self._gcache.get('anchors')
         return d
 
