@@ -248,8 +248,9 @@ def calibrate_mosaic(model:nn.Module, cfg:dict, emb:GeneEmbedding,
                                                    # PBWT order or of the k nearest rows of the class, SNP by SNP to the row drawn first or
                                                    # one of its k nearest, or None: jumping to any row of the class; beside the tokens (the
                                                    # panel's own temperature) choosing the rows copied: the truest private one is kept
-                     grouped_walks=(('anchor', 300), None), # prior settings also tried within the panel's groups of near relatives
-                                                   # (`subgroups`, where a class has more than one): a sample copies one group of its class
+                     grouped_walks=(('pbwt', 2), ('anchor', 300), None), # prior settings also tried within the panel's groups of
+                                                   # near relatives (`subgroups`, where a class has more than one): a sample copies one group of
+                                                   # its class (without labels, a dense region's PBWT walk needs them: `benchmarks/new_user.py`)
                      temperature:float|None=None,  # of the tokens' setting (None: the panel's own; 3.0 where that is inf)
                      shares=(0., 0.5, 1.),         # cross-class shares, as fractions of the panel's fitted one (how often held-out rows
                                                    # copy another class): tokens and jumps try them in turn and keep the first with a

@@ -20,9 +20,9 @@ from .models import get_model, PAPER_CONDITIONING
 # %% auto #0
 __all__ = ['RUN_FILES', 'TOKENS', 'MODES', 'TrainConfig', 't_levels', 'validation_loss', 'dist_info', 'init_distributed',
            'barrier', 'on_rank0', 'TokenStore', 'write_tokens', 'lr_factor', 'Run', 'setup_run', 'restore_run',
-           'train_epoch', 'validate_epoch', 'save_run', 'train', 'TrainResult', 'rows', 'mosaic_panel', 'cohort_digest',
-           'clear_run', 'read_split', 'run_ids', 'check_run', 'haplotype_cohort', 'haplotype_split', 'train_cohort',
-           'load_checkpoint']
+           'train_epoch', 'validate_epoch', 'save_run', 'train', 'TrainResult', 'rows', 'in_pairs', 'mosaic_panel',
+           'cohort_digest', 'clear_run', 'read_split', 'run_ids', 'check_run', 'haplotype_cohort', 'haplotype_split',
+           'train_cohort', 'load_checkpoint']
 
 # %% ../nbs/05_training.ipynb #6beb6c6c
 @dataclass
@@ -311,20 +311,29 @@ def rows(c:Cohort, idx, cap:int|None=None, seed:int=0)->np.ndarray:
     G = c.G[idx]
     return np.asarray(G.compute() if is_dask(G) else G)
 
+def in_pairs(idx)->bool:
+    "Whether haplotype rows `idx` come as whole people: rows 2i and 2i + 1 of `haplotype_cohort`, side by side"
+    idx = np.asarray(idx)
+    return len(idx) % 2 == 0 and bool((idx[0::2] % 2 == 0).all() and (idx[1::2] == idx[0::2] + 1).all())
+
 def mosaic_panel(emb:GeneEmbedding, c:Cohort, y, split:dict,
                  max_rows:int|None=None, # training rows copied from (a random subset beyond; default: 10,000, fewer when their
                                          # block coordinates, rows x blocks x 8 floats, would pass 256 MB)
                  max_val:int=1_000,
                  group_size:int=150,     # individuals to a group of near relatives (`subgroups`; its copying is calibrated)
                  seed:int=0)->MosaicDecoder:
-    "The mosaic decoder of a run: the training rows, by class when `y` is given, with the cross-class share of the validation rows and groups of near relatives within each class"
+    "The mosaic decoder of a run: the training rows, by class when `y` is given, with the cross-class share of the validation rows and groups of near relatives within each class (of people, for haplotype rows)"
     if max_rows is None: max_rows = int(min(10_000, max(1_000, 2**28 // (4 * emb.config.token_len * emb.n_genes))))
     rng = np.random.default_rng(seed); pick = lambda i, k: i if len(i) <= k else np.sort(rng.choice(i, k, replace=False))
-    tr, va = pick(np.asarray(split['train']), max_rows), pick(np.asarray(split['val']), max_val)
-    P, lab = rows(c, tr), None if y is None else y[tr]
     hap = emb.config.ploidy == 1 or 'haplotypes_of' in c.meta             # rows are haplotypes (`haplotype_cohort`): two an individual
-    d = MosaicDecoder(emb, P, labels=lab, pos=c.snps.pos.values, chrom=c.snps.chrom.values, haploid=hap,
-                      groups=subgroups(P, lab, size=group_size * (2 if hap else 1), seed=seed))
+    t = np.asarray(split['train']); people = hap and in_pairs(t)
+    tr = np.sort(np.r_[2 * (i := pick(t[0::2] // 2, max_rows // 2)), 2 * i + 1]) if people else pick(t, max_rows)   # whole people
+    va = pick(np.asarray(split['val']), max_val)
+    P, lab = rows(c, tr), None if y is None else y[tr]
+    if people:   # groups of people, found on their genotypes: a person's two haplotypes in one, as a synthetic person draws them
+        groups = np.repeat(subgroups(P[0::2] + P[1::2], None if lab is None else lab[0::2], size=group_size, seed=seed), 2)
+    else: groups = subgroups(P, lab, size=group_size * (2 if hap else 1), seed=seed)
+    d = MosaicDecoder(emb, P, labels=lab, pos=c.snps.pos.values, chrom=c.snps.chrom.values, haploid=hap, groups=groups)
     if y is not None and len(va): d.fit_cross(rows(c, va), y[va])
     return d
 
